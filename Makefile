@@ -1,0 +1,43 @@
+# Everything bootstraps a local .venv from nothing: only python3 >= 3.11 and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help demo test lint typecheck unit bench screenshot clean
+
+help:
+	@echo "make demo   - run pmo-bot against the embedded, seeded sandbox"
+	@echo "make test   - lint, type checks and the full test suite"
+	@echo "make lint   - ruff (lint + format check) and mypy --strict"
+	@echo "make bench  - speed and memory benchmarks (figures printed, not asserted in tests)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pmo-bot needs Python >= 3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint unit
+
+demo: $(STAMP)
+	$(BIN)/pmo-bot demo
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist .demo

@@ -1,0 +1,3 @@
+"""pmo-bot: policy-as-code for a Project Management Office over Jira and Confluence."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from pmo_bot.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Deterministic data for the sandbox: the ``demo`` portfolio and ``synthetic`` data at any size."""
