@@ -99,7 +99,8 @@ class Item:
     status_changed: datetime | None = None  # when the current status was entered (from the changelog)
     worklogs: tuple[Worklog, ...] = ()
     changelog: tuple[FieldChange, ...] = ()
-    extra: Mapping[str, Any] = field(default=EMPTY, compare=False)
+    # A factory: Python 3.11 rejects a mappingproxy default as mutable (it is unhashable there).
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY, compare=False)
 
     @property
     def is_epic(self) -> bool:
