@@ -1,0 +1,1 @@
+"""Declarative PMO rules: context, metrics, language, loader and engine."""
