@@ -1,0 +1,99 @@
+"""What one consolidated compliance comment says, independent of the markup it is written in.
+
+The fingerprint covers exactly what a reader sees apart from the date, so an unchanged set of findings
+produces an unchanged fingerprint and no write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pmo_bot.domain import Finding
+
+MARKER = "pmo-bot:v1"
+MAX_FINDINGS_SHOWN = 25  # keeps a comment far below Jira's 32,767-character body limit
+MAX_TEXT = 1_000  # per text field, after which it is cut with an ellipsis
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
+    """Remove control characters and cap the length of issue-derived or rule-rendered text."""
+    text = _ILLEGAL.sub("", text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class CommentFinding:
+    rule_id: str
+    title: str
+    severity: str
+    message: str
+    observed: str
+    expected: str
+    remediation: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentContent:
+    """The findings to show (empty: the "all checks pass" note) and the fixed texts around them."""
+
+    issue_key: str
+    findings: tuple[CommentFinding, ...]
+    hidden: int  # findings beyond MAX_FINDINGS_SHOWN
+    docs_url: str | None
+    waiver_procedure: str
+
+    @property
+    def resolved(self) -> bool:
+        return not self.findings
+
+    def fingerprint(self) -> str:
+        parts = [self.issue_key, str(self.hidden), self.docs_url or "", self.waiver_procedure]
+        for f in self.findings:
+            parts.extend((f.rule_id, f.title, f.severity, f.message, f.observed, f.expected, f.remediation))
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def build_content(
+    issue_key: str, findings: Iterable[Finding], *, docs_url: str | None, waiver_procedure: str
+) -> CommentContent:
+    """Order findings by severity (errors first), then rule id, and cap how many are listed."""
+    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule_id))
+    shown = tuple(
+        CommentFinding(
+            rule_id=f.rule_id,
+            title=clean_text(f.title, 200),
+            severity=f.severity.value,
+            message=clean_text(f.message),
+            observed=clean_text(f.observed, 300),
+            expected=clean_text(f.expected, 300),
+            remediation=clean_text(f.remediation),
+        )
+        for f in ordered[:MAX_FINDINGS_SHOWN]
+    )
+    return CommentContent(
+        issue_key=issue_key,
+        findings=shown,
+        hidden=max(0, len(ordered) - MAX_FINDINGS_SHOWN),
+        docs_url=docs_url,
+        waiver_procedure=clean_text(waiver_procedure, 500),
+    )
+
+
+def summary_line(content: CommentContent) -> str:
+    counts: dict[str, int] = {}
+    for f in content.findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    total = len(content.findings) + content.hidden
+    parts = [f"{counts[s]} {s}" for s in ("error", "warning", "info") if counts.get(s)]
+    noun = "finding" if total == 1 else "findings"
+    return f"{total} open PMO {noun}" + (f" ({', '.join(parts)})" if parts else "") + "."
+
+
+def footer_date(today: date) -> str:
+    return f"Checked by pmo-bot on {today.isoformat()}."

@@ -1,0 +1,111 @@
+"""Plan the comment writes of one run: pure, so ``--dry-run`` shows exactly what the real run will do.
+
+One comment per issue. Create it when an issue first has findings to show, edit it in place when they change,
+turn it into an "all checks pass" note (or delete it) when they are gone, and write nothing otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pmo_bot.comments.content import CommentContent, build_content
+from pmo_bot.domain import Finding, Mode
+from pmo_bot.errors import WriteCapExceeded
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    RESOLVE = "resolve"
+    DELETE = "delete"
+    UNCHANGED = "unchanged"
+
+    @property
+    def writes(self) -> bool:
+        return self is not Action.UNCHANGED
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingComment:
+    """The bot's comment on an issue as last written (from the store or recovered from Jira)."""
+
+    issue_key: str
+    comment_id: str
+    fingerprint: str
+    resolved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedComment:
+    issue_key: str
+    action: Action
+    content: CommentContent
+    existing: ExistingComment | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentPolicy:
+    global_mode: Mode = Mode.AUDIT
+    resolved_comment: str = "keep"  # "keep": edit to an all-pass note; "delete": remove the comment
+    docs_url: str | None = None
+    waiver_procedure: str = "Ask the PMO for a waiver (rule id, reason, approver, expiry date)."
+
+
+def visible_findings(
+    findings: Iterable[Finding], policy: CommentPolicy, suppressed: Collection[tuple[str, str]] = ()
+) -> list[Finding]:
+    """Findings a comment shows: enforce mode (globally and for the rule), not waived, not baselined."""
+    if policy.global_mode is not Mode.ENFORCE:
+        return []
+    return [
+        f for f in findings if f.mode is Mode.ENFORCE and not f.waived and (f.rule_id, f.item_key) not in suppressed
+    ]
+
+
+def plan_comments(
+    findings_by_issue: Mapping[str, Iterable[Finding]],
+    existing: Mapping[str, ExistingComment],
+    policy: CommentPolicy,
+    suppressed: Collection[tuple[str, str]] = (),
+) -> list[PlannedComment]:
+    """Decide, for every evaluated issue, what happens to its comment. Issues absent from
+    ``findings_by_issue`` were not evaluated this run and are left alone."""
+    plan: list[PlannedComment] = []
+    for key in sorted(findings_by_issue):
+        shown = visible_findings(findings_by_issue[key], policy, suppressed)
+        content = build_content(key, shown, docs_url=policy.docs_url, waiver_procedure=policy.waiver_procedure)
+        current = existing.get(key)
+        if shown:
+            if current is None:
+                action = Action.CREATE
+            elif current.fingerprint != content.fingerprint():
+                action = Action.UPDATE
+            else:
+                action = Action.UNCHANGED
+        elif current is None:
+            continue  # compliant and never commented: nothing to say
+        elif policy.resolved_comment == "delete":
+            action = Action.DELETE
+        elif current.resolved and current.fingerprint == content.fingerprint():
+            action = Action.UNCHANGED
+        else:
+            action = Action.RESOLVE
+        plan.append(PlannedComment(key, action, content, current))
+    return plan
+
+
+def writes_in(plan: Iterable[PlannedComment]) -> int:
+    return sum(1 for p in plan if p.action.writes)
+
+
+def enforce_cap(plan: list[PlannedComment], cap: int) -> None:
+    """Abort before the first write when the plan exceeds the per-run cap."""
+    planned = writes_in(plan)
+    if planned > cap:
+        raise WriteCapExceeded(
+            f"this run would write {planned} comments but max_comment_writes is {cap}; nothing was written. "
+            "Review the plan with `pmo-bot check --dry-run`, then raise PMO_MAX_COMMENT_WRITES for one run, "
+            "or record the current backlog without commenting with `pmo-bot check --baseline`."
+        )

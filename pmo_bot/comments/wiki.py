@@ -1,0 +1,52 @@
+"""Render comment content as Jira wiki markup (Data Center, and Cloud's REST v2).
+
+Every piece of issue- or rule-derived text goes through ``escape``: a summary such as ``*urgent* {panel}``
+must show literally, not as bold text and a macro.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pmo_bot.comments.content import MARKER, CommentContent, CommentFinding, footer_date, summary_line
+
+_SPECIAL = re.compile(r"([\\*_\-+^~?{}\[\]|!])")
+_COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
+
+
+def escape(text: str) -> str:
+    """Escape wiki markup so text renders literally; newlines become spaces (they would end list items)."""
+    one_line = " ".join(text.split())
+    return _SPECIAL.sub(r"\\\1", one_line)
+
+
+def _finding(f: CommentFinding) -> list[str]:
+    colour = _COLOUR.get(f.severity, "#42526e")
+    lines = [f"* {{color:{colour}}}*{f.severity.upper()}*{{color}} *{escape(f.title)}* ({escape(f.rule_id)})"]
+    if f.message:
+        lines.append(f"** {escape(f.message)}")
+    for label, value in (("Observed", f.observed), ("Expected", f.expected), ("How to fix", f.remediation)):
+        if value:
+            lines.append(f"** _{label}:_ {escape(value)}")
+    return lines
+
+
+def render_wiki(content: CommentContent, today: date) -> str:
+    if content.resolved:
+        lines = [
+            "h3. PMO compliance: all checks pass",
+            "Every PMO rule that applies to this issue now passes. Thank you!",
+        ]
+    else:
+        lines = ["h3. PMO compliance check", escape(summary_line(content))]
+        for f in content.findings:
+            lines.extend(_finding(f))
+        if content.hidden:
+            lines.append(f"… and {content.hidden} more; see the weekly PMO report.")
+        lines.append(f"*Need an exception?* {escape(content.waiver_procedure)}")
+    footer = escape(footer_date(today))
+    if content.docs_url:
+        footer += f" [How PMO rules work|{content.docs_url.replace('|', '%7C').replace(']', '%5D')}]"
+    lines.append(f"{footer} {{{{{MARKER}}}}}")
+    return "\n".join(lines)
