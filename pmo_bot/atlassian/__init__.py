@@ -1,0 +1,1 @@
+"""Adapters for Jira and Confluence: the only code that talks HTTP to Atlassian products."""
