@@ -27,7 +27,7 @@ def _no_first_seen() -> Mapping[tuple[str, str], date]:
     return MappingProxyType({})
 
 
-DEFAULT_ACCEPTANCE_MARKERS: tuple[str, ...] = ("acceptance criteria", "definition of done", "given ")
+DEFAULT_ACCEPTANCE_MARKERS: tuple[str, ...] = ("acceptance criteria", "definition of done")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,8 @@ class EvaluationContext:
     ``first_seen`` maps ``(rule_id, item_key)`` to the day that rule's condition was first observed on that
     item (from the state store), for grace periods. ``tz`` turns instants (``updated``, ``status_changed``,
     worklog starts) into local dates before day arithmetic. ``stale_after_days`` only feeds ``is_stale``;
-    rules should prefer comparing ``days_since_update`` with their own parameter.
+    rules should prefer comparing ``days_since_update`` with their own parameter. ``goal_committed`` is filled
+    once per run from all items (``pmo_bot.rules.goals.with_commitments``); ``None`` means not computed.
     """
 
     today: date
@@ -123,6 +124,7 @@ class EvaluationContext:
     first_seen: Mapping[tuple[str, str], date] = field(default_factory=_no_first_seen)
     tz: tzinfo = UTC
     stale_after_days: int = 14
+    goal_committed: Mapping[str, float] | None = None  # goal id -> summed epic budgets; see goals.commitments
     _goal_index: Mapping[str, Goal] = field(default_factory=_empty, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
