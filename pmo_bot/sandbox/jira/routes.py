@@ -1,0 +1,19 @@
+"""Every Jira route, registered under ``/rest/api/2`` (both flavours) and ``/rest/api/3`` (Cloud only)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from pmo_bot.sandbox.jira import meta
+from pmo_bot.sandbox.jira.context import endpoint
+from pmo_bot.sandbox.site import Sandbox
+
+
+def routes(sandbox: Sandbox) -> list[BaseRoute]:
+    versions = ("2", "3") if sandbox.flavor == "cloud" else ("2",)
+    table = [*meta.ROUTES]
+    return [
+        Route(f"/rest/api/{version}{suffix}", endpoint(sandbox, handler), methods=methods)
+        for version in versions
+        for methods, suffix, handler in table
+    ]

@@ -1,0 +1,85 @@
+"""Start a sandbox in-process: the API tests, the demo, the end-to-end tests and the benchmarks use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmo_bot.sandbox.app import build_app
+from pmo_bot.sandbox.persistence import Persistence
+from pmo_bot.sandbox.server import ThreadedServer
+from pmo_bot.sandbox.site import Flavor, Sandbox, SandboxConfig, SeedProfile
+
+
+@dataclass(frozen=True, slots=True)
+class RunningSandbox:
+    url: str
+    user: str
+    token: str
+    flavor: Flavor
+    sandbox: Sandbox
+
+    @property
+    def jira_url(self) -> str:
+        return self.url
+
+    @property
+    def confluence_url(self) -> str:
+        return self.url + self.sandbox.config.confluence_prefix
+
+    def requests(self, since_id: int = 0) -> list[dict[str, Any]]:
+        """The request log after ``since_id`` (method, path, query, status, duration_ms, fault, id)."""
+        return [entry.to_json() for entry in self.sandbox.log.since(since_id)]
+
+    def last_request_id(self) -> int:
+        return self.sandbox.log.last_id()
+
+
+def prepare_sandbox(
+    flavor: Flavor = "cloud",
+    *,
+    seed: SeedProfile = "demo",
+    issues: int | None = None,
+    seed_number: int = 1,
+    data: Path | str | None = None,
+    user: str = "pmo-bot@example.com",
+    token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+) -> tuple[Sandbox, Persistence | None]:
+    """Build and fill a site: restored from ``data`` when it holds a snapshot, else seeded."""
+    sandbox = Sandbox(SandboxConfig(flavor=flavor, user=user, token=token))
+    persistence = Persistence(Path(data), sandbox) if data is not None else None
+    if persistence is None or not persistence.restore():
+        sandbox.seed(seed, issues, seed_number)
+        if persistence is not None:
+            persistence.save()
+    if persistence is not None:
+        persistence.start()
+    return sandbox, persistence
+
+
+@contextmanager
+def start_sandbox(
+    flavor: Flavor = "cloud",
+    *,
+    seed: SeedProfile = "demo",
+    issues: int | None = None,
+    seed_number: int = 1,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    data: Path | str | None = None,
+    user: str = "pmo-bot@example.com",
+    token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+) -> Iterator[RunningSandbox]:
+    """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block."""
+    sandbox, persistence = prepare_sandbox(
+        flavor, seed=seed, issues=issues, seed_number=seed_number, data=data, user=user, token=token
+    )
+    try:
+        with ThreadedServer(build_app(sandbox), host=host, port=port) as server:
+            yield RunningSandbox(server.url, user, token, flavor, sandbox)
+    finally:
+        if persistence is not None:
+            persistence.close()
