@@ -1,0 +1,242 @@
+"""Jira over REST: the one module that imports atlassian-python-api's ``Jira``.
+
+The library supplies authentication, sessions and error messages; paths are ours, because several of its
+helpers have traps on 5.0.5 (atlassian-api.md §1.3, §3.3, §4): ``jql`` defaults to ``*all`` fields and forces
+v3, the DC pager stops after one page when given a limit, comment listing does not paginate, there is no
+delete-comment method, and ``set_comment_property`` nests the value. Cloud bodies are ADF (REST v3); Data
+Center bodies are wiki markup (REST v2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import requests
+from atlassian import Jira
+
+from pmo_bot import logs
+from pmo_bot.atlassian.polite import PoliteSession
+from pmo_bot.atlassian.ports import BotIdentity, FieldInfo, Flavor, RemoteComment, SearchResult
+from pmo_bot.errors import AuthError, RemoteError
+from pmo_bot.richtext import plain_text
+
+log = logs.get_logger(__name__)
+
+CLOUD_PAGE_SIZE = 100  # Cloud returns fewer when many fields are asked for; we follow nextPageToken regardless
+DC_PAGE_SIZE = 500
+COMMENT_PAGE_SIZE = 100
+
+
+class NotFound(RemoteError):
+    """The issue, comment or property does not exist (or the bot may not see it)."""
+
+
+def _describe(error: requests.HTTPError) -> tuple[int | None, str]:
+    status = error.response.status_code if error.response is not None else None
+    return status, logs.redact_text(str(error) or "no message")
+
+
+def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one library call and turn its exceptions into ours, naming what we were doing."""
+    try:
+        return fn(*args, **kwargs)
+    except requests.HTTPError as error:
+        status, message = _describe(error)
+        if status in (401, 403):
+            raise AuthError(
+                f"Jira refused the credentials while {what} (HTTP {status}): {message}", status=status
+            ) from error
+        if status == 404:
+            raise NotFound(f"not found while {what}: {message}", status=status) from error
+        raise RemoteError(f"Jira answered HTTP {status} while {what}: {message}", status=status) from error
+    except (requests.ConnectionError, requests.Timeout) as error:
+        raise RemoteError(f"Jira did not answer while {what}: {type(error).__name__}") from None
+
+
+def detect_flavor(server_info: Mapping[str, Any]) -> Flavor:
+    return "cloud" if str(server_info.get("deploymentType", "")).lower() == "cloud" else "datacenter"
+
+
+class JiraClient:
+    """Implements ``JiraPort`` for Jira Cloud and Data Center."""
+
+    def __init__(
+        self, url: str, *, user: str | None, token: str, session: PoliteSession, flavor: Flavor | None
+    ) -> None:
+        common: dict[str, Any] = {
+            "session": session,
+            "timeout": int(session.timeout),
+            "backoff_and_retry": False,  # PoliteSession retries, by reason
+            "retry_with_header": False,
+        }
+        if user:
+            self._jira = Jira(url=url, username=user, password=token, cloud=flavor != "datacenter", **common)
+        else:  # Data Center personal access token
+            self._jira = Jira(url=url, token=token, cloud=False, **common)
+        self.flavor: Flavor = flavor or detect_flavor(self.server_info())
+        self._api = "rest/api/3" if self.flavor == "cloud" else "rest/api/2"
+
+    # -- metadata ---------------------------------------------------------------------------------------
+    def server_info(self) -> Mapping[str, Any]:
+        info: Mapping[str, Any] = call("reading serverInfo", self._jira.get, "rest/api/2/serverInfo")
+        return info or {}
+
+    def myself(self) -> BotIdentity:
+        me = call("reading the bot's own account (/myself)", self._jira.get, f"{self._api}/myself") or {}
+        return BotIdentity(
+            account_id=me.get("accountId"),
+            name=me.get("name"),
+            key=me.get("key"),
+            display_name=str(me.get("displayName") or me.get("name") or "pmo-bot"),
+            time_zone=str(me.get("timeZone") or "UTC"),
+        )
+
+    def fields(self) -> list[FieldInfo]:
+        raw = call("reading the field catalogue", self._jira.get, f"{self._api}/field") or []
+        return [
+            FieldInfo(
+                id=str(f.get("id")),
+                name=str(f.get("name", "")),
+                custom=bool(f.get("custom")),
+                custom_type=(f.get("schema") or {}).get("custom"),
+                clause_names=tuple(f.get("clauseNames") or ()),
+            )
+            for f in raw
+        ]
+
+    def projects(self) -> list[str]:
+        raw = call("listing projects", self._jira.get, f"{self._api}/project") or []
+        return sorted(str(p["key"]) for p in raw if p.get("key"))
+
+    # -- search -----------------------------------------------------------------------------------------
+    def search(
+        self, jql: str, fields: Sequence[str], *, expand: Sequence[str] = (), properties: Sequence[str] = ()
+    ) -> Iterator[SearchResult]:
+        if self.flavor == "cloud":
+            yield from self._search_cloud(jql, fields, expand, properties)
+        else:
+            yield from self._search_dc(jql, fields, expand, properties)
+
+    def _search_cloud(
+        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+    ) -> Iterator[SearchResult]:
+        body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
+        if expand:
+            body["expand"] = ",".join(expand)
+        if properties:
+            body["properties"] = list(properties)
+        token: str | None = None
+        while True:
+            page_body = {**body, "nextPageToken": token} if token else body
+            page = call("searching issues", self._jira.post, "rest/api/3/search/jql", data=page_body) or {}
+            yield SearchResult(issues=page.get("issues") or [])
+            token = page.get("nextPageToken")
+            if page.get("isLast", token is None) or not token:
+                return
+
+    def _search_dc(
+        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+    ) -> Iterator[SearchResult]:
+        start = 0
+        while True:
+            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": DC_PAGE_SIZE}
+            if expand:
+                body["expand"] = list(expand)
+            if properties:
+                body["properties"] = list(properties)
+            page = call("searching issues", self._jira.post, "rest/api/2/search", data=body) or {}
+            issues = page.get("issues") or []
+            total = int(page.get("total") or 0)
+            yield SearchResult(issues=issues, total=total)
+            start += len(issues)  # advance by what the server returned: it may clamp maxResults
+            if not issues or start >= total:
+                return
+
+    # -- comments ---------------------------------------------------------------------------------------
+    def comments(self, key: str) -> list[RemoteComment]:
+        found: list[RemoteComment] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": COMMENT_PAGE_SIZE, "expand": "properties"}
+            page = (
+                call(
+                    f"listing comments of {key}",
+                    self._jira.get,
+                    f"{self._api}/issue/{key}/comment",
+                    params=params,
+                )
+                or {}
+            )
+            batch = page.get("comments") or []
+            for c in batch:
+                props = {str(p.get("key")): p.get("value") for p in c.get("properties") or () if isinstance(p, Mapping)}
+                found.append(RemoteComment(str(c.get("id")), c.get("author") or {}, plain_text(c.get("body")), props))
+            start += len(batch)
+            if not batch or start >= int(page.get("total") or 0):
+                return found
+
+    def add_comment(self, key: str, body: Any) -> str:
+        created = call(
+            f"adding a comment to {key}",
+            self._jira.post,
+            f"{self._api}/issue/{key}/comment",
+            data={"body": body},
+        )
+        return str((created or {}).get("id"))
+
+    def edit_comment(self, key: str, comment_id: str, body: Any) -> None:
+        call(
+            f"editing comment {comment_id} on {key}",
+            self._jira.put,
+            f"{self._api}/issue/{key}/comment/{comment_id}",
+            data={"body": body},
+            params={"notifyUsers": "false"},
+        )
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        call(
+            f"deleting comment {comment_id} on {key}",
+            self._jira.delete,
+            f"{self._api}/issue/{key}/comment/{comment_id}",
+        )
+
+    # -- properties and worklogs --------------------------------------------------------------------------
+    def get_issue_property(self, key: str, name: str) -> Any | None:
+        try:
+            found = call(
+                f"reading property {name} of {key}",
+                self._jira.get,
+                f"{self._api}/issue/{key}/properties/{name}",
+            )
+        except NotFound:
+            return None
+        return (found or {}).get("value")
+
+    def set_issue_property(self, key: str, name: str, value: Any) -> None:
+        call(
+            f"writing property {name} of {key}",
+            self._jira.put,
+            f"{self._api}/issue/{key}/properties/{name}",
+            data=value,
+        )
+
+    def worklogs(self, key: str) -> list[Mapping[str, Any]]:
+        found: list[Mapping[str, Any]] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": 1000}
+            page = (
+                call(
+                    f"reading worklogs of {key}",
+                    self._jira.get,
+                    f"{self._api}/issue/{key}/worklog",
+                    params=params,
+                )
+                or {}
+            )
+            batch = page.get("worklogs") or []
+            found.extend(batch)
+            start += len(batch)
+            if not batch or start >= int(page.get("total") or 0):
+                return found

@@ -1,0 +1,1 @@
+"""From Jira to typed items: field mapping, JQL, normalisation and (incremental) fetching."""
