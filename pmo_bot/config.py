@@ -1,0 +1,281 @@
+"""Settings: ``pmo-bot.toml`` (or ``--config PATH`` / ``PMO_CONFIG``) overridden by ``PMO_<KEY>`` variables.
+
+The one home of pydantic-settings. ``load_settings`` returns a frozen ``Settings`` or raises ``ConfigError``
+carrying one line per problem (where it came from, the key path, what was expected, the bad value unless it is
+a secret). Every key is documented in ``docs/configuration.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
+
+from pmo_bot import logs
+from pmo_bot.domain import Mode
+from pmo_bot.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "pmo-bot.toml"
+ENV_PREFIX = "PMO_"
+NESTED_DELIMITER = "__"
+SECRET_KEYS = frozenset({"jira_token", "confluence_token", "database_url"})  # never echoed in errors
+
+_PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?#LW]+$")
+_WEEK_SAMPLE = {"year": 2026, "week": 1}
+
+
+class Flavor(StrEnum):
+    AUTO = "auto"
+    CLOUD = "cloud"
+    DATACENTER = "datacenter"
+
+
+class FieldMapping(BaseModel):
+    """Jira custom fields by name (as shown in Jira) or id (``customfield_10042``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    budget: str = "Budget"
+    strategic_goal: str = "Strategic Goal"
+    start_date: str = "Start date"
+    story_points: str = "Story Points"
+    team: str = "Team"
+    actual_cost: str = "Actual Cost"
+    epic_link: str = "Epic Link"
+    epic_name: str = "Epic Name"
+    extra: dict[str, str] = Field(default_factory=dict)  # further fields, read into Item.extra by these names
+
+
+class Schedule(BaseModel):
+    """Cron expressions (5 fields: minute hour day month weekday) for ``pmo-bot serve``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    check: str = "*/30 * * * *"
+    report: str = "0 7 * * mon"
+    timezone: str = "UTC"
+
+    @field_validator("check", "report")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        parts = value.split()
+        if len(parts) != 5 or not all(_CRON_FIELD.match(p) for p in parts):
+            raise ValueError("expected a cron expression of 5 fields (minute hour day month weekday)")
+        return " ".join(parts)
+
+
+def _comma_list(value: Any) -> Any:
+    """Env values arrive as ``"A, B"``; TOML values as arrays. Both become tuples of trimmed strings."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    jira_url: str | None = None
+    jira_user: str | None = None
+    jira_token: SecretStr | None = None
+    confluence_url: str | None = None
+    confluence_user: str | None = None
+    confluence_token: SecretStr | None = None
+    confluence_space: str | None = None
+    confluence_parent_title: str = "Portfolio reports"
+    database_url: str = "sqlite:///pmo-bot.db"
+    database_auto_upgrade: bool = True
+    mode: Mode = Mode.AUDIT
+    rules_dir: Path = Path("rules")
+    templates_dir: Path | None = None
+    max_comment_writes: int = Field(default=50, ge=0)
+    projects: Annotated[tuple[str, ...], NoDecode] = ()
+    flavor: Flavor = Flavor.AUTO
+    fields: FieldMapping = Field(default_factory=FieldMapping)
+    rules_docs_url: str | None = None
+    waiver_procedure: str = (
+        "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
+    )
+    resolved_comment: Literal["keep", "delete"] = "keep"
+    full_sync_every_hours: float = Field(default=24.0, gt=0)
+    sync_overlap_minutes: int = Field(default=5, ge=2)
+    request_rate: float = Field(default=10.0, gt=0)
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, le=20)
+    baseline_new_only: bool = True
+    report_title_pattern: str = "Portfolio report — {year}-W{week:02d}"
+    report_labels: Annotated[tuple[str, ...], NoDecode] = ("pmo-report", "pmo-report-{year}-{week:02d}")
+    report_top_n: int = Field(default=20, ge=1)
+    jira_server_id: str | None = None
+    schedule: Schedule = Field(default_factory=Schedule)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource, *_: Any, **__: Any
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # load_settings merges file and environment itself, so both are explicit
+
+    @field_validator("jira_url", "confluence_url", "rules_docs_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError("expected a sqlite:///PATH or postgresql+psycopg://USER@HOST/DB URL")
+        return value
+
+    @field_validator("projects", mode="before")
+    @classmethod
+    def _projects(cls, value: Any) -> Any:
+        value = _comma_list(value)
+        if isinstance(value, list | tuple):
+            bad = [v for v in value if not isinstance(v, str) or not _PROJECT_KEY.match(v.upper())]
+            if bad:
+                raise ValueError(f"expected Jira project keys such as PAY or OPS_2, got {bad!r}")
+            return tuple(v.upper() for v in value)
+        return value
+
+    @field_validator("report_labels", mode="before")
+    @classmethod
+    def _labels(cls, value: Any) -> Any:
+        return _comma_list(value)
+
+    @field_validator("report_title_pattern", "report_labels")
+    @classmethod
+    def _week_pattern(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        for pattern in (value,) if isinstance(value, str) else value:
+            try:
+                pattern.format(**_WEEK_SAMPLE)
+            except (KeyError, IndexError, ValueError) as error:
+                raise ValueError(f"only {{year}} and {{week}} may be used in {pattern!r} ({error})") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    def require(self, *keys: str) -> None:
+        """Fail with one line per missing key, for commands that need e.g. Jira credentials."""
+        missing = [k for k in keys if getattr(self, k) in (None, "")]
+        if missing:
+            lines = [f"{k} is not set: add it to {DEFAULT_CONFIG_FILE} or set {env_name((k,))}" for k in missing]
+            raise ConfigError("\n".join(lines))
+
+
+class _MappingEnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source, reading a given mapping instead of ``os.environ``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(
+            settings_cls, case_sensitive=False, env_prefix=ENV_PREFIX, env_nested_delimiter=NESTED_DELIMITER
+        )
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, False, False, None)
+
+
+def env_name(path: tuple[str | int, ...]) -> str:
+    return ENV_PREFIX + NESTED_DELIMITER.join(str(p) for p in path).upper()
+
+
+def find_config_file(config_path: Path | None, env: Mapping[str, str]) -> Path | None:
+    """``--config`` wins, then ``PMO_CONFIG``, then ``./pmo-bot.toml`` if it exists; else no file."""
+    explicit = config_path or (Path(env["PMO_CONFIG"]) if env.get("PMO_CONFIG") else None)
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} does not exist (given by --config or PMO_CONFIG)")
+        return explicit
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.is_file() else None
+
+
+def load_settings(config_path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if env is None else env
+    path = find_config_file(config_path, environ)
+    file_values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    env_values = _MappingEnvSource(Settings, environ)()
+    try:
+        settings = Settings(**_deep_merge(file_values, env_values))
+    except ValidationError as error:
+        source = str(path) if path else DEFAULT_CONFIG_FILE
+        raise ConfigError("\n".join(_describe(e, env_values, source) for e in error.errors())) from None
+    for secret in (settings.jira_token, settings.confluence_token):
+        logs.register_secret(secret.get_secret_value() if secret else None)
+    password = re.search(r"://[^/:@]+:([^@/]+)@", settings.database_url)
+    logs.register_secret(password.group(1) if password else None)
+    return settings
+
+
+def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_path(env_values: Mapping[str, Any], loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The part of ``loc`` that one environment variable set, or None when the value came from the file."""
+    node: Any = env_values
+    for depth, part in enumerate(loc):
+        if not isinstance(node, Mapping):
+            return loc[:depth]
+        if part not in node:
+            return None
+        node = node[part]
+    return loc
+
+
+def _known_keys(loc: tuple[str | int, ...]) -> list[str]:
+    model: type[BaseModel] = Settings
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _describe(error: Mapping[str, Any], env_values: Mapping[str, Any], source: str) -> str:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    key = ".".join(str(p) for p in loc)
+    env_path = _env_path(env_values, loc)
+    where = env_name(env_path) if env_path else f"{source}: {key}"
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"{where}: unknown key{hint}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if str(loc[0]) in SECRET_KEYS or error["type"] == "missing":
+        return f"{where}: {message}"
+    return logs.redact_text(f"{where}: {message}, got {error['input']!r}")

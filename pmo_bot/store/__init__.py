@@ -1,0 +1,60 @@
+"""The state store (the one home of SQLModel/SQLAlchemy): SQLite by default, PostgreSQL supported.
+
+``open_store`` checks the schema revision (refusing one newer than this pmo-bot) and hands out a ``Store`` whose
+repositories take and return frozen domain values and records, never ORM rows.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from pmo_bot.config import Settings
+from pmo_bot.store import schema
+from pmo_bot.store.comments import BotComments
+from pmo_bot.store.db import Database, make_engine
+from pmo_bot.store.findings import Findings
+from pmo_bot.store.items import Items
+from pmo_bot.store.runs import Runs
+from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
+from pmo_bot.store.watermarks import SyncWatermarks
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.runs = Runs(db)
+        self.items = Items(db)
+        self.findings = Findings(db)
+        self.comments = BotComments(db)
+        self.watermarks = SyncWatermarks(db)
+        self.snapshots = WeeklySnapshots(db)
+        self.pages = ReportPages(db)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_store(database_url: str, *, auto_upgrade: bool = True) -> Store:
+    """Connect, refuse an unknown (newer) schema, and upgrade an older one (or demand ``pmo-bot db upgrade``)."""
+    engine = make_engine(database_url)
+    try:
+        schema.ensure_current(engine, auto_upgrade=auto_upgrade)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(Database(engine))
+
+
+def open_from_settings(settings: Settings) -> Store:
+    return open_store(settings.database_url, auto_upgrade=settings.database_auto_upgrade)
+
+
+__all__ = ["Store", "open_from_settings", "open_store"]

@@ -1,0 +1,105 @@
+"""Engine and sessions: the only place that turns a database URL into connections.
+
+SQLite (the default, a file in the working directory) gets WAL and a busy timeout so a report can read while a
+check writes; PostgreSQL gets pre-ping so a daemon survives server restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session
+
+from pmo_bot.errors import ConfigError, StoreError
+
+T = TypeVar("T")
+
+
+def parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            "database_url is not a valid database URL (sqlite:///PATH or postgresql+psycopg://...)"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"database_url: {parsed.get_backend_name()} is not supported; use sqlite or postgresql")
+    return parsed
+
+
+def describe(url: str | URL) -> str:
+    """The URL as it may be printed: password masked."""
+    return (url if isinstance(url, URL) else parse_url(url)).render_as_string(hide_password=True)
+
+
+def make_engine(url: str) -> Engine:
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database not in ("", ":memory:") and not Path(database).expanduser().parent.is_dir():
+            raise StoreError(f"cannot create the database {database}: its directory does not exist")
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver pmo-bot ships with
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Database:
+    """An engine plus a unit-of-work helper. Repositories share one of these."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back on any exception."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def upsert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE, in chunks: one statement per chunk, on SQLite and PostgreSQL."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    per_chunk = max(1, 30000 // max(1, len(rows[0])) // 4)  # well under both backends' parameter limits
+    for start in range(0, len(rows), per_chunk):
+        statement = insert(table).values(list(rows[start : start + per_chunk]))
+        updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+        session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates))
+
+
+def chunked(values: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
+    """Slices small enough for an ``IN (...)`` clause on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -1,0 +1,153 @@
+"""The tables (SQLModel). Internal to ``pmo_bot.store``: the rest of pmo-bot sees frozen records, never rows.
+
+Every change here needs a new Alembic revision in ``migrations/versions``; ``tests/store/test_schema.py``
+fails when the migrated schema and these models drift apart. No secret is ever stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Table, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in, timezone-aware UTC out, on SQLite (no zone support) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store: pass a timezone-aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = SQLModel.metadata
+
+
+def table(name: str) -> Table:
+    return metadata.tables[name]
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json(**kwargs: Any) -> Any:
+    return Field(sa_type=JSONType, **kwargs)
+
+
+def _instant(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class RunRow(SQLModel, table=True):
+    __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_kind_started", "kind", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # check | report
+    started_at: datetime = _instant()
+    finished_at: datetime | None = _instant(default=None)
+    status: str = Field(max_length=16)  # running | succeeded | failed | partial
+    counts: dict[str, Any] = _json(default_factory=dict)
+    error: str | None = None
+
+
+class ItemRow(SQLModel, table=True):
+    __tablename__ = "items"
+
+    key: str = Field(primary_key=True, max_length=64)
+    id: str = Field(max_length=32)
+    project: str = Field(index=True, max_length=64)
+    issue_type: str = Field(max_length=128)
+    hierarchy_level: int
+    summary: str
+    status: str = Field(max_length=128)
+    status_category: str = Field(max_length=16)
+    updated: datetime = _instant()
+    parent_key: str | None = Field(default=None, index=True, max_length=64)
+    snapshot: dict[str, Any] = _json()
+    content_hash: str = Field(max_length=64)  # of the snapshot without ``updated``: tells real edits apart
+    last_seen_run: int | None = None
+    deleted: bool = False
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_status", "status"), Index("ix_findings_item", "item_key"))
+
+    rule_id: str = Field(primary_key=True, max_length=128)
+    item_key: str = Field(primary_key=True, max_length=64)
+    title: str
+    severity: str = Field(max_length=16)
+    category: str = Field(max_length=64)
+    mode: str = Field(max_length=16)
+    status: str = Field(max_length=16)  # open | resolved | waived
+    observed: str
+    expected: str
+    message: str
+    remediation: str
+    fingerprint: str = Field(max_length=128)
+    waiver: str | None = None
+    baseline: bool = False  # recorded by a --baseline run: not commented while baseline_new_only is on
+    first_seen: datetime = _instant()
+    last_seen: datetime = _instant()
+    resolved_at: datetime | None = _instant(default=None)
+
+
+class BotCommentRow(SQLModel, table=True):
+    __tablename__ = "bot_comments"
+
+    issue_key: str = Field(primary_key=True, max_length=64)
+    comment_id: str = Field(max_length=64)
+    fingerprint: str = Field(max_length=128)
+    body_hash: str = Field(max_length=64)
+    state: str = Field(max_length=16)  # open | resolved | deleted
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class SyncWatermarkRow(SQLModel, table=True):
+    __tablename__ = "sync_watermarks"
+
+    scope: str = Field(primary_key=True, max_length=128)
+    last_updated: datetime | None = _instant(default=None)
+    last_full_sync_at: datetime | None = _instant(default=None)
+    updated_at: datetime = _instant()
+
+
+class WeeklySnapshotRow(SQLModel, table=True):
+    __tablename__ = "weekly_snapshots"
+    __table_args__ = (UniqueConstraint("week", "scope", name="uq_weekly_snapshots_week_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(max_length=8)  # ISO week, "2026-W48"
+    scope: str = Field(max_length=128)  # "portfolio", a project key or "goal:<id>"
+    metrics: dict[str, Any] = _json()
+    recorded_at: datetime = _instant()
+
+
+class ReportPageRow(SQLModel, table=True):
+    __tablename__ = "report_pages"
+
+    week: str = Field(primary_key=True, max_length=8)
+    page_id: str = Field(max_length=64)
+    title: str
+    version: int
+    content_hash: str = Field(max_length=64)
+    attachment_hashes: dict[str, str] = _json(default_factory=dict)
+    published_at: datetime = _instant()

@@ -1,0 +1,101 @@
+"""Schema revisions (the one home of Alembic): upgrade, report the current revision, refuse unknown ones.
+
+Decision: an older schema (or an empty database) is upgraded automatically when pmo-bot opens the store,
+unless ``database_auto_upgrade = false``, in which case pmo-bot stops and asks for ``pmo-bot db upgrade``.
+A revision this pmo-bot does not know means a newer pmo-bot has migrated the database: refuse, change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from pmo_bot import __version__, logs
+from pmo_bot.errors import StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_OUR_TABLES = ("runs", "items", "findings", "bot_comments", "sync_watermarks", "weekly_snapshots")
+
+log = logs.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    current: str | None  # None: nothing migrated yet
+    head: str
+    known: bool
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head() -> str:
+    revision = _scripts().get_current_head()
+    assert revision is not None, "pmo_bot/store/migrations has no revision"
+    return revision
+
+
+def status(engine: Engine) -> SchemaStatus:
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current is None and set(_OUR_TABLES) & set(inspect(connection).get_table_names()):
+            raise StoreError(
+                "the database has pmo-bot tables but no schema revision (alembic_version): it was not created "
+                "by `pmo-bot db upgrade`; point database_url at an empty database or restore a backup"
+            )
+    scripts = _scripts()
+    known = current is None or current in {s.revision for s in scripts.walk_revisions()}
+    return SchemaStatus(current=current, head=head(), known=known)
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate to the newest revision this pmo-bot knows. Returns (before, after)."""
+    before = check_known(engine)
+    if before.up_to_date:
+        return before.current, before.head
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    log.info("store_schema_upgraded", from_revision=before.current, to_revision=before.head)
+    return before.current, before.head
+
+
+def check_known(engine: Engine) -> SchemaStatus:
+    found = status(engine)
+    if not found.known:
+        raise StoreError(
+            f"the database schema is at revision {found.current}, which pmo-bot {__version__} does not know: "
+            "a newer pmo-bot has upgraded it. Run that newer pmo-bot, or point database_url at another database."
+        )
+    return found
+
+
+def ensure_current(engine: Engine, *, auto_upgrade: bool) -> None:
+    """Called whenever the store is opened: refuse unknown revisions; upgrade or demand an upgrade."""
+    found = check_known(engine)
+    if found.up_to_date:
+        return
+    if not auto_upgrade:
+        raise StoreError(
+            f"the database schema is at revision {found.current or '(empty)'} but this pmo-bot needs "
+            f"{found.head}: run `pmo-bot db upgrade` (database_auto_upgrade is off)"
+        )
+    upgrade(engine)
