@@ -19,6 +19,7 @@ from pmo_bot.errors import PmoError, RuleError
 # Hand-written on purpose (no discovery magic): this is the table of contents of the CLI.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "sandbox": ("pmo_bot.commands.sandbox", "app", "group"),
+    "db": ("pmo_bot.commands.db", "app", "group"),
 }
 
 app = typer.Typer(

@@ -57,4 +57,21 @@ def open_from_settings(settings: Settings) -> Store:
     return open_store(settings.database_url, auto_upgrade=settings.database_auto_upgrade)
 
 
-__all__ = ["Store", "open_from_settings", "open_store"]
+def upgrade_schema(database_url: str) -> tuple[str | None, str]:
+    """``pmo-bot db upgrade``: migrate to the newest known revision. Returns (before, after)."""
+    engine = make_engine(database_url)
+    try:
+        return schema.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def schema_status(database_url: str) -> schema.SchemaStatus:
+    engine = make_engine(database_url)
+    try:
+        return schema.status(engine)
+    finally:
+        engine.dispose()
+
+
+__all__ = ["Store", "open_from_settings", "open_store", "schema_status", "upgrade_schema"]
