@@ -1,0 +1,96 @@
+"""Message and remediation templates: the one home of Jinja2.
+
+Templates run in Jinja's ``SandboxedEnvironment`` (no access to Python internals) with ``StrictUndefined``.
+``check_template`` finds syntax errors and unknown names before anything runs, so a typo in a template is a
+validation error, not a broken comment. Output is plain text: renderers downstream escape it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Set
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.meta import find_undeclared_variables
+from jinja2.sandbox import SandboxedEnvironment
+
+from pmo_bot.rules.problems import did_you_mean
+
+VARIABLES: Mapping[str, str] = {
+    "item": "the item: its fields, e.g. item.key, item.due_date, item.extra.sponsor",
+    "metrics": "the item's metrics, e.g. metrics.cpi",
+    "rule": "rule.id, rule.title, rule.category, rule.severity, rule.owner, rule.docs",
+    "params": "the rule's parameters",
+    "observed": "what was observed",
+    "expected": "what was expected",
+    "today": "the evaluation date",
+}
+RULE_ATTRIBUTES = frozenset({"id", "title", "category", "severity", "owner", "docs", "description", "mode"})
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProblem:
+    message: str
+    line: int  # 1-based line inside the template
+
+
+def check_template(source: str, attributes: Mapping[str, Set[str] | None]) -> list[TemplateProblem]:
+    """Syntax errors and unknown names in a template.
+
+    ``attributes`` maps each variable to the attribute names it offers (``None``: any, e.g. ``params`` of a
+    rule is checked against its declared parameters, ``item.extra`` against nothing).
+    """
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as error:
+        return [TemplateProblem(f"template syntax error: {error.message}", error.lineno or 1)]
+    problems: list[TemplateProblem] = []
+    for name in sorted(find_undeclared_variables(tree)):
+        if name not in attributes:
+            hint = did_you_mean(name, attributes)
+            problems.append(TemplateProblem(f"unknown template variable '{name}'{hint}", _line_of(tree, name)))
+    for node in _attribute_reads(tree):
+        known = attributes.get(node.node.name) if isinstance(node.node, nodes.Name) else None
+        if known is not None and node.attr not in known and isinstance(node.node, nodes.Name):
+            hint = did_you_mean(node.attr, known)
+            problems.append(
+                TemplateProblem(f"unknown attribute '{node.node.name}.{node.attr}'{hint}", node.lineno or 1)
+            )
+    return problems
+
+
+def _attribute_reads(tree: nodes.Template) -> Iterator[nodes.Getattr]:
+    # `item.budjet` and `metrics['cpy']` alike: a plain name followed by a constant attribute or key.
+    yield from tree.find_all(nodes.Getattr)
+    for sub in tree.find_all(nodes.Getitem):
+        if isinstance(sub.arg, nodes.Const) and isinstance(sub.arg.value, str):
+            yield nodes.Getattr(sub.node, sub.arg.value, sub.ctx, lineno=sub.lineno)
+
+
+def _line_of(tree: nodes.Template, name: str) -> int:
+    for node in tree.find_all(nodes.Name):
+        if node.name == name:
+            return node.lineno or 1
+    return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled template. ``render`` never raises: a failure becomes a readable placeholder."""
+
+    source: str
+    compiled: Any
+
+    def render(self, variables: Mapping[str, Any]) -> str:
+        try:
+            return str(self.compiled.render(variables)).strip()
+        except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as error:
+            return f"{self.source.strip()} [could not be rendered: {error}]"
+
+
+def compile_template(source: str) -> Template:
+    """Compile a template that ``check_template`` accepted."""
+    return Template(source, _ENV.from_string(source))

@@ -1,0 +1,144 @@
+"""Load YAML into plain Python values while remembering where every key and value was written.
+
+The one home of ruamel.yaml. We compose the node graph ourselves rather than letting ruamel build objects, so
+that every duplicate key is reported (not only the first), only plain YAML types are accepted (no Python
+tags), and each value keeps its line and column for error messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from pmo_bot.rules.problems import Path, Problem
+
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_MAX_DEPTH = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed file: ``data`` is plain Python (dict, list, str, int, float, bool, None, date, datetime)."""
+
+    file: str
+    data: Any
+    key_marks: Mapping[Path, tuple[int, int]] = field(default_factory=dict)
+    value_marks: Mapping[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value (or key) at ``path``, or of its nearest located ancestor."""
+        marks = self.key_marks if key else self.value_marks
+        probe = tuple(path)
+        while probe:
+            if probe in marks:
+                return marks[probe]
+            if probe in self.value_marks:
+                return self.value_marks[probe]
+            probe = probe[:-1]
+        return self.value_marks.get((), (1, 1))
+
+
+@dataclass(slots=True)
+class _Builder:
+    file: str
+    constructor: Any
+    problems: list[Problem] = field(default_factory=list)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def problem(self, node: Node, message: str) -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(self.file, line, column, "", message))
+
+    def build(self, node: Node, path: Path, depth: int = 0) -> Any:
+        self.value_marks[path] = _mark(node)
+        if depth > _MAX_DEPTH:
+            self.problem(node, f"nesting deeper than {_MAX_DEPTH} levels (is an alias referring to itself?)")
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, "keys must be plain text")
+                continue
+            if key in first_line:
+                self.problem(key_node, f"duplicate key '{key}' (first written on line {first_line[key]})")
+                continue
+            first_line[key] = _mark(key_node)[0]
+            self.key_marks[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _scalar(self, node: Node) -> Any:
+        tag = str(getattr(node.tag, "value", node.tag))
+        if tag not in _PLAIN_TAGS:
+            self.problem(node, f"unsupported YAML tag '{tag}': only plain values are allowed")
+            return None
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (YAMLError, ValueError, TypeError, OverflowError) as error:
+            self.problem(node, f"unreadable value: {_first_line(str(error))}")
+            return None
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # instants without a zone are UTC (documented)
+        return value
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
+def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML document. On a syntax error returns ``None`` and the problem; never raises."""
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = getattr(error, "problem", None) or _first_line(str(error))
+        context = getattr(error, "context", None)
+        detail = f"{problem} ({context})" if context else str(problem)
+        return None, [Problem(file, line, column, "", f"YAML syntax error: {detail}")]
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "", "YAML syntax error: the document is nested too deeply")]
+    if root is None:
+        return Document(file, None, {}, {(): (1, 1)}), []
+    builder = _Builder(file, yaml.constructor)
+    try:
+        data = builder.build(root, ())
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "", "YAML syntax error: the document is nested too deeply")]
+    return Document(file, data, builder.key_marks, builder.value_marks), builder.problems
+
+
+def as_date(value: object) -> date | None:
+    """A YAML value as a calendar date (``2026-12-31`` unquoted or quoted), or ``None``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
