@@ -66,6 +66,15 @@ class Items:
             row = session.get(ItemRow, key)
             return item_from_json(row.snapshot) if row is not None and not row.deleted else None
 
+    def get_many(self, keys: Collection[str]) -> list[Item]:
+        """The stored (not deleted) snapshots of ``keys``; unknown keys are left out."""
+        found: list[Item] = []
+        with self._db.session() as session:
+            for chunk in chunked(sorted(keys)):
+                query = select(ItemRow.snapshot).where(col(ItemRow.key).in_(chunk), col(ItemRow.deleted).is_(False))
+                found.extend(item_from_json(snapshot) for snapshot in session.exec(query))
+        return found
+
     def all(self, projects: Collection[str] = (), *, include_deleted: bool = False) -> list[Item]:
         """Every stored item (of ``projects``, when given), ordered by key."""
         query = select(ItemRow.snapshot).order_by(col(ItemRow.key))

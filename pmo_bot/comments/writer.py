@@ -1,0 +1,149 @@
+"""Carry out a comment plan against Jira, never leaving a second bot comment on an issue.
+
+Before creating, the writer looks for a comment of its own on the issue (by author, then by the visible
+marker), so a lost database, a lost issue property or a create that timed out after Jira stored it cannot
+lead to a duplicate: the existing comment is adopted and edited instead. Every confirmed write is recorded
+in the store and in the issue property ``pmo-bot.state``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pmo_bot import logs
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
+from pmo_bot.comments.adf import render_adf
+from pmo_bot.comments.content import MARKER, CommentContent
+from pmo_bot.comments.plan import Action, PlannedComment
+from pmo_bot.comments.wiki import render_wiki
+from pmo_bot.errors import AuthError, RemoteError
+from pmo_bot.store import Store
+from pmo_bot.store.records import CommentState
+
+log = logs.get_logger(__name__)
+
+
+def render(content: CommentContent, flavor: str, today: date) -> Any:
+    return render_adf(content, today) if flavor == "cloud" else render_wiki(content, today)
+
+
+def body_hash(body: Any) -> str:
+    text = body if isinstance(body, str) else json.dumps(body, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass
+class WriteResult:
+    done: dict[str, int] = field(default_factory=dict)  # action -> count
+    failed: dict[str, str] = field(default_factory=dict)  # issue key -> reason
+    adopted: int = 0  # existing bot comments found on Jira and reused instead of creating a second one
+
+    def count(self, action: Action) -> None:
+        self.done[action.value] = self.done.get(action.value, 0) + 1
+
+    @property
+    def writes(self) -> int:
+        return sum(self.done.values())
+
+
+def find_own_comment(jira: JiraPort, key: str, me: BotIdentity) -> str | None:
+    """The id of the bot's comment on ``key``: authored by the bot and carrying the marker (oldest first)."""
+    for comment in jira.comments(key):
+        if me.is_author_of(comment.author) and (MARKER in comment.text or STATE_PROPERTY in comment.properties):
+            return comment.id
+    return None
+
+
+class CommentWriter:
+    def __init__(self, jira: JiraPort, store: Store, me: BotIdentity, *, today: date, clock: Callable[[], datetime]):
+        self.jira = jira
+        self.store = store
+        self.me = me
+        self.today = today
+        self.clock = clock
+
+    def apply(self, plan: list[PlannedComment]) -> WriteResult:
+        result = WriteResult()
+        for planned in plan:
+            if not planned.action.writes:
+                continue
+            try:
+                self._apply_one(planned, result)
+            except AuthError:
+                raise  # systemic: the whole run fails, clearly
+            except RemoteError as error:
+                result.failed[planned.issue_key] = str(error)
+                log.warning(
+                    "comment_write_failed", issue_key=planned.issue_key, action=planned.action.value, error=str(error)
+                )
+        return result
+
+    def _apply_one(self, planned: PlannedComment, result: WriteResult) -> None:
+        key, content = planned.issue_key, planned.content
+        body = render(content, self.jira.flavor, self.today)
+        fingerprint = content.fingerprint()
+        if planned.action is Action.DELETE:
+            assert planned.existing is not None
+            self._delete(key, planned.existing.comment_id)
+            self._remember(key, planned.existing.comment_id, fingerprint, body, CommentState.DELETED)
+            result.count(Action.DELETE)
+            return
+        comment_id = planned.existing.comment_id if planned.existing else None
+        if comment_id is not None:
+            try:
+                self.jira.edit_comment(key, comment_id, body)
+            except RemoteError as error:
+                if error.status not in (400, 404):  # 404: someone deleted it; 400: not ours to edit
+                    raise
+                comment_id = None
+        if comment_id is None:
+            comment_id, adopted = self._create(key, body)
+            result.adopted += adopted
+        state = CommentState.RESOLVED if content.resolved else CommentState.OPEN
+        self._remember(key, comment_id, fingerprint, body, state)
+        result.count(planned.action)
+        log.info("comment_written", issue_key=key, action=planned.action.value, comment_id=comment_id)
+
+    def _create(self, key: str, body: Any) -> tuple[str, int]:
+        """Create the comment unless one of ours is already there. Returns (comment id, 1 if adopted)."""
+        own = find_own_comment(self.jira, key, self.me)
+        if own is not None:
+            self.jira.edit_comment(key, own, body)
+            return own, 1
+        try:
+            return self.jira.add_comment(key, body), 0
+        except RemoteError as error:
+            if error.status is not None and error.status < 500:
+                raise  # Jira refused it; nothing was stored
+            # Timed out, dropped or 5xx: Jira may have stored it. Verify before trying again.
+            own = find_own_comment(self.jira, key, self.me)
+            if own is not None:
+                log.info("comment_create_verified", issue_key=key, comment_id=own)
+                self.jira.edit_comment(key, own, body)
+                return own, 1
+            return self.jira.add_comment(key, body), 0
+
+    def _delete(self, key: str, comment_id: str) -> None:
+        try:
+            self.jira.delete_comment(key, comment_id)
+        except RemoteError as error:
+            if error.status != 404:
+                raise
+
+    def _remember(self, key: str, comment_id: str, fingerprint: str, body: Any, state: CommentState) -> None:
+        # The store first: it is what the next run plans from. The property is the fallback for a lost store.
+        self.store.comments.record(
+            key, comment_id, fingerprint=fingerprint, body_hash=body_hash(body), state=state, now=self.clock()
+        )
+        value = {"commentId": comment_id, "fingerprint": fingerprint, "state": state.value, "version": 1}
+        try:
+            self.jira.set_issue_property(key, STATE_PROPERTY, value)
+        except AuthError:
+            raise
+        except RemoteError as error:
+            log.warning("state_property_failed", issue_key=key, error=str(error))
