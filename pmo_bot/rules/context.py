@@ -126,6 +126,7 @@ class EvaluationContext:
     stale_after_days: int = 14
     goal_committed: Mapping[str, float] | None = None  # goal id -> summed epic budgets; see goals.commitments
     _goal_index: Mapping[str, Goal] = field(default_factory=_empty, init=False, repr=False, compare=False)
+    folded_markers: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids win over names when a name happens to equal another goal's id: index names first.
@@ -135,6 +136,8 @@ class EvaluationContext:
         for goal in self.goals.values():
             index[goal.id.strip().casefold()] = goal
         object.__setattr__(self, "_goal_index", index)
+        markers = tuple(marker.casefold() for marker in self.acceptance_markers if marker.strip())
+        object.__setattr__(self, "folded_markers", markers)
 
     def find_goal(self, ref: str | None) -> Goal | None:
         """The goal a link value names, by id or by name (trimmed, case-insensitive)."""

@@ -108,8 +108,11 @@ def has_acceptance_criteria(m: Metrics) -> bool:
     """A filled acceptance-criteria field, or a configured marker anywhere in the description (any case)."""
     if _has_text(m.item.extra.get(ACCEPTANCE_FIELD)):
         return True
-    text = (m.item.description or "").casefold()
-    return any(marker.casefold() in text for marker in m.ctx.acceptance_markers if marker.strip())
+    text = m.item.description
+    if not text:
+        return False
+    text = text.casefold()
+    return any(marker in text for marker in m.ctx.folded_markers)
 
 
 def is_stale(m: Metrics) -> bool | None:
