@@ -28,7 +28,7 @@ class Ref:
     plus: float | None = None
 
     def describe(self) -> str:
-        text = self.name if self.kind == "field" else f"{self.kind} {self.name}"
+        text = self.name if self.kind != "param" else f"param {self.name}"
         if self.times is not None:
             text = f"{text} × {self.times:g}"
         if self.plus is not None:
@@ -48,7 +48,7 @@ class Test:
     path: tuple[str | int, ...] = ()  # where it sits in the rule, for messages
 
     def describe_subject(self) -> str:
-        base = self.name if self.subject == "field" else f"metric {self.name}"
+        base = self.name
         if self.days == "since":
             return f"days since {base}"
         if self.days == "until":

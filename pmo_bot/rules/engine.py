@@ -1,0 +1,223 @@
+"""The engine: ``evaluate(rules, items, context) -> findings``. Pure and deterministic.
+
+Rules are compiled once (``compile_rules``); for each item the applicable rules are found through a memo on
+the item's static traits (type, project, status...), metrics are computed lazily once per item, and templates
+are rendered only for failing items. ``today``, goals, rates, waivers and grace history come in through the
+context; nothing here reads a clock, a file or the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmo_bot.domain import Finding, Item, Mode
+from pmo_bot.rules.compile import ItemView, Predicate, compile_condition, explain, local_date
+from pmo_bot.rules.context import EvaluationContext
+from pmo_bot.rules.metrics import Metrics
+from pmo_bot.rules.model import Rule, RuleSet, Scope
+from pmo_bot.rules.templating import Template, compile_template
+
+_Traits = tuple[str, str, str, int, str]  # folded type, project, status category, level, folded status
+_MAX_ANCESTORS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    check: Predicate
+    when: Predicate | None
+    message: Template
+    remediation: Template
+    info: Mapping[str, Any]  # what templates see as ``rule``
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    rules: tuple[CompiledRule, ...]
+    _memo: dict[_Traits, tuple[CompiledRule, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def candidates(self, item: Item) -> tuple[CompiledRule, ...]:
+        """Rules whose scope the item's static traits satisfy (labels and keys are checked per item)."""
+        traits = (
+            item.issue_type.casefold(),
+            item.project,
+            str(item.status_category),
+            item.hierarchy_level,
+            item.status.casefold(),
+        )
+        found = self._memo.get(traits)
+        if found is None:
+            found = tuple(rule for rule in self.rules if _static_match(rule.rule.scope, traits))
+            self._memo[traits] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Findings, plus every (rule id, item key) whose check failed, including those still in grace.
+
+    The state store records the first day each pair failed (``EvaluationContext.first_seen``).
+    """
+
+    findings: tuple[Finding, ...]
+    failing: frozenset[tuple[str, str]]
+    evaluations: int  # rule x item checks performed (for benchmarks and run summaries)
+
+
+def compile_rules(ruleset: RuleSet) -> CompiledRules:
+    compiled = []
+    for rule in ruleset.rules:
+        info = {
+            "id": rule.id, "title": rule.title, "category": rule.category, "severity": str(rule.severity),
+            "owner": rule.owner, "docs": rule.docs, "description": rule.description,
+            "mode": str(rule.mode) if rule.mode else None,
+        }  # fmt: skip
+        compiled.append(
+            CompiledRule(
+                rule=rule,
+                check=compile_condition(rule.check),
+                when=compile_condition(rule.when) if rule.when is not None else None,
+                message=compile_template(rule.message),
+                remediation=compile_template(rule.remediation),
+                info=info,
+            )
+        )
+    return CompiledRules(tuple(compiled))
+
+
+def evaluate(
+    rules: RuleSet | CompiledRules,
+    items: Iterable[Item],
+    context: EvaluationContext,
+    *,
+    mode: Mode = Mode.AUDIT,
+) -> list[Finding]:
+    """Findings of ``rules`` over ``items``; ``mode`` is the global mode for rules that set none."""
+    return list(evaluate_detailed(rules, items, context, mode=mode).findings)
+
+
+def evaluate_detailed(
+    rules: RuleSet | CompiledRules,
+    items: Iterable[Item],
+    context: EvaluationContext,
+    *,
+    mode: Mode = Mode.AUDIT,
+) -> Evaluation:
+    compiled = rules if isinstance(rules, CompiledRules) else compile_rules(rules)
+    items = list(items)
+    by_key = {item.key: item for item in items}
+    children: dict[str, list[Item]] = {}
+    for item in items:
+        if item.parent_key is not None:
+            children.setdefault(item.parent_key, []).append(item)
+    findings: list[Finding] = []
+    failing: set[tuple[str, str]] = set()
+    evaluations = 0
+    today, tz = context.today, context.tz
+    for item in items:
+        candidates = compiled.candidates(item)
+        if not candidates:
+            continue
+        metrics = Metrics(item, children.get(item.key, ()), context, _ancestors(item, by_key))
+        view = ItemView(item, metrics, today, tz)
+        for rule in candidates:
+            scope = rule.rule.scope
+            if scope.labels and scope.labels.isdisjoint(item.labels):
+                continue
+            if (scope.exclude.labels and not scope.exclude.labels.isdisjoint(item.labels)) or (
+                item.key in scope.exclude.keys
+            ):
+                continue
+            evaluations += 1
+            if (rule.when is not None and not rule.when(view)) or rule.check(view):
+                continue
+            finding = _failure(rule, view, context, mode, failing)
+            if finding is not None:
+                findings.append(finding)
+    findings.sort(key=lambda f: (f.rule_id, f.item_key))
+    return Evaluation(tuple(findings), frozenset(failing), evaluations)
+
+
+def _failure(
+    compiled: CompiledRule,
+    view: ItemView,
+    context: EvaluationContext,
+    mode: Mode,
+    failing: set[tuple[str, str]],
+) -> Finding | None:
+    rule, item, today = compiled.rule, view.item, context.today
+    created = local_date(item.created, context.tz)
+    if rule.grace.min_age_days and created is not None and (today - created).days < rule.grace.min_age_days:
+        return None
+    failing.add((rule.id, item.key))
+    if rule.grace.held_for_days:
+        first = context.first_seen.get((rule.id, item.key), today)
+        if (today - first).days < rule.grace.held_for_days:
+            return None
+    reasons = explain(rule.check, view)
+    observed = "; ".join(o for o, _ in reasons)
+    expected = "; ".join(e for _, e in reasons)
+    variables = {
+        "item": item, "metrics": view.metrics, "rule": compiled.info, "params": rule.params,
+        "observed": observed, "expected": expected, "today": today,
+    }  # fmt: skip
+    message = compiled.message.render(variables)
+    remediation = compiled.remediation.render(variables)
+    waiver = context.waiver_for(rule.id, item.key)
+    waiver_text = waiver.describe() if waiver is not None else None
+    return Finding(
+        rule_id=rule.id,
+        item_key=item.key,
+        title=rule.title,
+        severity=rule.severity,
+        category=rule.category,
+        mode=rule.mode or mode,
+        observed=observed,
+        expected=expected,
+        message=message,
+        remediation=remediation,
+        fingerprint=fingerprint(
+            rule.id, item.key, str(rule.severity), observed, expected, message, remediation, waiver_text
+        ),
+        waiver=waiver_text,
+    )
+
+
+def fingerprint(*parts: str | None) -> str:
+    """First 16 hex digits of SHA-256 over the JSON array of the parts (documented in docs/rules.md)."""
+    payload = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _static_match(scope: Scope, traits: _Traits) -> bool:
+    issue_type, project, category, level, status = traits
+    if scope.issue_types and issue_type not in scope.issue_types:
+        return False
+    if scope.projects and project not in scope.projects:
+        return False
+    if scope.status_categories and category not in {str(c) for c in scope.status_categories}:
+        return False
+    if scope.hierarchy_levels and level not in scope.hierarchy_levels:
+        return False
+    if scope.statuses and status not in scope.statuses:
+        return False
+    exclude = scope.exclude
+    return not (issue_type in exclude.issue_types or project in exclude.projects or status in exclude.statuses)
+
+
+def _ancestors(item: Item, by_key: Mapping[str, Item]) -> Sequence[Item]:
+    chain: list[Item] = []
+    seen = {item.key}
+    parent_key = item.parent_key
+    while parent_key is not None and parent_key not in seen and len(chain) < _MAX_ANCESTORS:
+        parent = by_key.get(parent_key)
+        if parent is None:
+            break
+        chain.append(parent)
+        seen.add(parent_key)
+        parent_key = parent.parent_key
+    return chain
