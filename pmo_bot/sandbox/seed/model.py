@@ -135,6 +135,7 @@ class SeedSpace:
     name: str
     home_title: str
     pages: tuple[SeedPage, ...] = ()
+    home_body: str = ""  # storage format of the home page
 
 
 @dataclass(frozen=True, slots=True)
