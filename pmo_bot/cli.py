@@ -20,6 +20,8 @@ from pmo_bot.errors import PmoError, RuleError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "sandbox": ("pmo_bot.commands.sandbox", "app", "group"),
     "db": ("pmo_bot.commands.db", "app", "group"),
+    "check": ("pmo_bot.commands.check", "check", "command"),
+    "rules": ("pmo_bot.commands.rules", "app", "group"),
 }
 
 app = typer.Typer(

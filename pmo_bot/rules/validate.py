@@ -27,6 +27,7 @@ _NAMED_COLLECTIONS: Mapping[str, tuple[str, str]] = {
     "cases": ("case", "name"),
 }
 _NOUNS: Mapping[str, str] = {"op": "operator", "days": "days mode", "metric": "metric"}
+_SINGULAR: Mapping[str, str] = {"status_categories": "status category", "hierarchy_levels": "hierarchy level"}
 _TYPE_NAMES: Mapping[str, str] = {
     "object": "a mapping",
     "array": "a list",
@@ -110,7 +111,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path, str, bool]]:
     elif validator == "anyOf" and isinstance(value, dict) and error.context:
         yield from _explain_ref(error, path)
     elif validator == "enum":
-        key = last if isinstance(last, str) or len(path) < 2 else str(path[-2]).removesuffix("s")
+        key = last if isinstance(last, str) or len(path) < 2 else _SINGULAR.get(str(path[-2]), str(path[-2]))
         noun = _NOUNS.get(str(key), str(key).replace("_", " "))
         alias = OPERATOR_ALIASES.get(value) if key == "op" and isinstance(value, str) else None
         hint = f" (did you mean '{alias}'?)" if alias else did_you_mean(value, [str(c) for c in expected])
