@@ -47,18 +47,14 @@ class PlannedComment:
 
 @dataclass(frozen=True, slots=True)
 class CommentPolicy:
-    global_mode: Mode = Mode.AUDIT
     resolved_comment: str = "keep"  # "keep": edit to an all-pass note; "delete": remove the comment
     docs_url: str | None = None
     waiver_procedure: str = "Ask the PMO for a waiver (rule id, reason, approver, expiry date)."
 
 
-def visible_findings(
-    findings: Iterable[Finding], policy: CommentPolicy, suppressed: Collection[tuple[str, str]] = ()
-) -> list[Finding]:
-    """Findings a comment shows: enforce mode (globally and for the rule), not waived, not baselined."""
-    if policy.global_mode is not Mode.ENFORCE:
-        return []
+def visible_findings(findings: Iterable[Finding], suppressed: Collection[tuple[str, str]] = ()) -> list[Finding]:
+    """Findings a comment shows: in enforce mode (the rule's own, else the global one), not waived, not
+    baselined. The engine has already resolved each finding's effective mode."""
     return [
         f for f in findings if f.mode is Mode.ENFORCE and not f.waived and (f.rule_id, f.item_key) not in suppressed
     ]
@@ -74,7 +70,7 @@ def plan_comments(
     ``findings_by_issue`` were not evaluated this run and are left alone."""
     plan: list[PlannedComment] = []
     for key in sorted(findings_by_issue):
-        shown = visible_findings(findings_by_issue[key], policy, suppressed)
+        shown = visible_findings(findings_by_issue[key], suppressed)
         content = build_content(key, shown, docs_url=policy.docs_url, waiver_procedure=policy.waiver_procedure)
         current = existing.get(key)
         if shown:

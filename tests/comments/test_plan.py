@@ -15,7 +15,7 @@ from pmo_bot.domain import Mode
 from pmo_bot.errors import WriteCapExceeded
 from tests.factories import make_finding
 
-ENFORCE = CommentPolicy(global_mode=Mode.ENFORCE)
+ENFORCE = CommentPolicy()
 
 
 def _fingerprint(key: str, *findings: object) -> str:
@@ -58,12 +58,12 @@ def test_fixed_issue_gets_the_resolved_note_once() -> None:
 
 def test_resolved_comment_can_be_deleted_instead() -> None:
     existing = {"PAY-1": ExistingComment("PAY-1", "100", "old", resolved=False)}
-    policy = CommentPolicy(global_mode=Mode.ENFORCE, resolved_comment="delete")
+    policy = CommentPolicy(resolved_comment="delete")
     assert plan_comments({"PAY-1": []}, existing, policy)[0].action is Action.DELETE
 
 
-def test_audit_mode_comments_nothing() -> None:
-    assert plan_comments({"PAY-1": [make_finding()]}, {}, CommentPolicy(global_mode=Mode.AUDIT)) == []
+def test_findings_in_audit_mode_are_not_commented() -> None:
+    assert plan_comments({"PAY-1": [make_finding(mode=Mode.AUDIT)]}, {}, ENFORCE) == []
 
 
 def test_audit_rules_waived_and_baselined_findings_are_not_shown() -> None:

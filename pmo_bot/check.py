@@ -1,0 +1,232 @@
+"""The check cycle: sync -> evaluate -> record findings -> plan comments -> (cap) -> write -> record the run.
+
+The CLI and the scheduler both call ``run_check``. Everything it needs arrives through ``CheckDeps``; tests
+pass fakes or sandbox-backed adapters. Failures of single items are counted and reported; systemic failures
+(authentication, configuration) fail the run with a clear message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pmo_bot import logs
+from pmo_bot.atlassian.ports import BotIdentity, JiraPort
+from pmo_bot.comments.plan import (
+    Action,
+    CommentPolicy,
+    ExistingComment,
+    PlannedComment,
+    enforce_cap,
+    plan_comments,
+    writes_in,
+)
+from pmo_bot.comments.writer import CommentWriter
+from pmo_bot.config import Settings
+from pmo_bot.domain import Finding
+from pmo_bot.errors import ConfigError, PmoError
+from pmo_bot.portfolio import iso_week, weekly_metrics
+from pmo_bot.rules.engine import evaluate_detailed
+from pmo_bot.rules.loader import Bundle
+from pmo_bot.store import Store
+from pmo_bot.store.records import CommentState, RunKind, RunStatus
+from pmo_bot.sync.fields import resolve_fields
+from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
+
+log = logs.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    dry_run: bool = False
+    baseline: bool = False
+    full: bool = False
+    projects: tuple[str, ...] = ()  # narrows the configured projects for this run
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDeps:
+    jira: JiraPort
+    store: Store
+    bundle: Bundle
+    settings: Settings
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSummary:
+    run_id: int
+    status: RunStatus
+    dry_run: bool
+    sync: SyncReport
+    items_checked: int
+    findings_by_severity: Mapping[str, int]
+    findings_by_category: Mapping[str, int]
+    waived: int
+    plan: tuple[PlannedComment, ...]
+    writes_planned: int
+    writes_done: Mapping[str, int]
+    write_failures: Mapping[str, str]
+    adopted: int
+    duration_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status.value,
+            "dry_run": self.dry_run,
+            "sync": {
+                "kind": self.sync.kind,
+                "fetched": self.sync.fetched,
+                "inserted": self.sync.inserted,
+                "changed": self.sync.changed,
+                "unchanged": self.sync.unchanged,
+                "bot_only": self.sync.bot_only,
+                "deleted": self.sync.deleted,
+                "skipped": dict(self.sync.skipped),
+            },
+            "coverage": {
+                "items_checked": self.items_checked,
+                "skipped": sum(self.sync.skipped.values()),
+                "skipped_reasons": dict(self.sync.skipped),
+            },
+            "findings": {
+                "by_severity": dict(self.findings_by_severity),
+                "by_category": dict(self.findings_by_category),
+                "waived": self.waived,
+            },
+            "comments": {
+                "planned": {a.value: sum(1 for p in self.plan if p.action is a) for a in Action},
+                "writes_planned": self.writes_planned,
+                "writes_done": dict(self.writes_done),
+                "failed": dict(self.write_failures),
+                "adopted": self.adopted,
+            },
+            "duration_seconds": round(self.duration_seconds, 3),
+        }
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return UTC
+
+
+def existing_comments(store: Store, states: Mapping[str, Mapping[str, Any]]) -> dict[str, ExistingComment]:
+    """The bot's comments as the store knows them, completed from the issue properties Jira returned."""
+    found: dict[str, ExistingComment] = {}
+    for key, value in states.items():
+        comment_id, fingerprint = value.get("commentId"), value.get("fingerprint")
+        if comment_id and value.get("state") != CommentState.DELETED.value:
+            found[key] = ExistingComment(key, str(comment_id), str(fingerprint or ""), value.get("state") == "resolved")
+    for key, record in store.comments.all().items():
+        if record.state is CommentState.DELETED:
+            found.pop(key, None)
+        else:
+            found[key] = ExistingComment(
+                key, record.comment_id, record.fingerprint, record.state is CommentState.RESOLVED
+            )
+    return found
+
+
+def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
+    started = time.monotonic()
+    store = deps.store
+    run = store.runs.start(RunKind.CHECK, deps.clock())
+    log.info("check_started", run_id=run.id, dry_run=options.dry_run, baseline=options.baseline)
+    try:
+        summary = _check(deps, options, run.id, started)
+    except PmoError as error:
+        store.runs.finish(run.id, RunStatus.FAILED, deps.clock(), error=str(error))
+        log.error("check_failed", run_id=run.id, error=str(error))
+        raise
+    store.runs.finish(run.id, summary.status, deps.clock(), counts=summary.as_dict())
+    log.info("check_finished", run_id=run.id, status=summary.status.value, writes=sum(summary.writes_done.values()))
+    return summary
+
+
+def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) -> CheckSummary:
+    store, settings, jira = deps.store, deps.settings, deps.jira
+    me: BotIdentity = jira.myself()
+    projects = list(options.projects or settings.projects or jira.projects())
+    if not projects:
+        raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
+    mapping = settings.fields.model_dump(exclude={"extra"})
+    fmap, problems = resolve_fields(mapping, settings.fields.extra, jira.fields(), jira.flavor)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    comments_now = store.comments.all()
+    report = sync(
+        jira,
+        store,
+        SyncOptions(
+            projects=projects,
+            full=options.full,
+            overlap_minutes=settings.sync_overlap_minutes,
+            full_every_hours=settings.full_sync_every_hours,
+        ),
+        fmap,
+        run_id=run_id,
+        now=deps.clock(),
+        time_zone=me.time_zone,
+        bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
+    )
+    items = store.items.all(projects)
+    tz = _zone(settings.schedule.timezone)
+    now = deps.clock()
+    today = now.astimezone(tz).date()
+    ctx = deps.bundle.context(today, first_seen=store.findings.first_seen_dates(tz), tz=tz)
+    evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
+    findings = list(evaluation.findings)
+    keys = [item.key for item in items]
+
+    plan: list[PlannedComment] = []
+    writes_done: dict[str, int] = {}
+    failures: dict[str, str] = {}
+    adopted = 0
+    if not options.dry_run:
+        store.findings.reconcile(findings, keys, now, baseline=options.baseline)
+        for scope, numbers in weekly_metrics(items, findings, ctx).items():
+            store.snapshots.record(iso_week(today), scope, numbers, now)
+    if not options.baseline:
+        by_issue: dict[str, list[Finding]] = defaultdict(list)
+        for key in keys:  # every evaluated issue is planned, so that a fixed one gets its comment resolved
+            by_issue[key] = []
+        for finding in findings:
+            by_issue[finding.item_key].append(finding)
+        suppressed = store.findings.baselined() if settings.baseline_new_only else frozenset()
+        policy = CommentPolicy(
+            resolved_comment=settings.resolved_comment,
+            docs_url=settings.rules_docs_url,
+            waiver_procedure=settings.waiver_procedure,
+        )
+        plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed)
+        if not options.dry_run:
+            enforce_cap(plan, settings.max_comment_writes)
+            writer = CommentWriter(jira, store, me, today=today, clock=deps.clock)
+            result = writer.apply(plan)
+            writes_done, failures, adopted = result.done, result.failed, result.adopted
+
+    status = RunStatus.PARTIAL if failures else RunStatus.SUCCEEDED
+    return CheckSummary(
+        run_id=run_id,
+        status=status,
+        dry_run=options.dry_run,
+        sync=report,
+        items_checked=len(items),
+        findings_by_severity=dict(Counter(f.severity.value for f in findings if not f.waived)),
+        findings_by_category=dict(Counter(f.category for f in findings if not f.waived)),
+        waived=sum(1 for f in findings if f.waived),
+        plan=tuple(plan),
+        writes_planned=writes_in(plan),
+        writes_done=writes_done,
+        write_failures=failures,
+        adopted=adopted,
+        duration_seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,99 @@
+"""``pmo-bot check``: sync Jira, evaluate the rules, keep one compliance comment per issue, record the run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pmo_bot import wiring
+from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
+from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
+from pmo_bot.comments.writer import render
+from pmo_bot.config import load_settings
+from pmo_bot.richtext import plain_text
+from pmo_bot.rules import loader
+from pmo_bot.store import open_from_settings
+from pmo_bot.store.records import RunStatus
+
+
+def check(
+    config: ConfigOption = None,
+    dry_run: DryRunOption = False,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Record current findings without commenting (first enable).")
+    ] = False,
+    full: Annotated[bool, typer.Option("--full", help="Full sync instead of incremental.")] = False,
+    project: Annotated[
+        list[str] | None, typer.Option("--project", "-p", help="Only this project (repeatable).")
+    ] = None,
+    output: FormatOption = OutputFormat.TEXT,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="With --dry-run: print comment bodies.")] = False,
+) -> None:
+    """Check the portfolio against the PMO rules and reconcile the bot's comments.
+
+    Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error.
+    """
+    settings = load_settings(config)
+    bundle = loader.load([settings.rules_dir])
+    jira = wiring.jira_client(settings)
+    with open_from_settings(settings) as store:
+        options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))
+        summary = run_check(CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings), options)
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
+    else:
+        print_summary(summary, verbose=verbose, flavor=jira.flavor)
+    if summary.status is RunStatus.FAILED:
+        raise typer.Exit(1)
+
+
+def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
+    console = Console(highlight=False)
+    data = summary.as_dict()
+    sync = data["sync"]
+    head = "DRY RUN - nothing was written. " if summary.dry_run else ""
+    console.print(
+        f"{head}Checked {summary.items_checked:,} issues, {data['coverage']['skipped']} skipped "
+        f"({sync['kind']} sync: {sync['fetched']} fetched, {sync['changed'] + sync['inserted']} new or changed, "
+        f"{sync['deleted']} gone) in {summary.duration_seconds:.1f}s."
+    )
+    for reason, count in data["coverage"]["skipped_reasons"].items():
+        console.print(f"  skipped {count}: {reason}")
+    table = Table(title="Open findings", show_edge=False)
+    table.add_column("severity")
+    table.add_column("count", justify="right")
+    for severity in ("error", "warning", "info"):
+        table.add_row(severity, str(summary.findings_by_severity.get(severity, 0)))
+    table.add_row("waived", str(summary.waived))
+    console.print(table)
+    if summary.findings_by_category:
+        cats = ", ".join(f"{k} {v}" for k, v in sorted(summary.findings_by_category.items()))
+        console.print(f"By category: {cats}")
+    planned = data["comments"]["planned"]
+    console.print(
+        "Comments: "
+        + ", ".join(f"{action} {n}" for action, n in planned.items() if n)
+        + f" - {summary.writes_planned} writes planned, {sum(summary.writes_done.values())} done"
+        + (f", {summary.adopted} existing bot comments adopted" if summary.adopted else "")
+        if any(planned.values())
+        else "Comments: nothing to write."
+    )
+    for key, reason in summary.write_failures.items():
+        console.print(f"  [red]failed[/red] {key}: {reason}")
+    if summary.dry_run:
+        for planned_comment in summary.plan:
+            if planned_comment.action.writes:
+                console.print(f"  {planned_comment.action.value:<8} {planned_comment.issue_key}")
+                if verbose:
+                    body = render(planned_comment.content, flavor, _today())
+                    text = body if isinstance(body, str) else plain_text(body)
+                    console.print("    " + text.replace("\n", "\n    "), markup=False)
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
