@@ -7,6 +7,7 @@ well-formed storage format, one attachment per file name per page.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -63,7 +64,9 @@ class ConfluenceState:
             self._clear()
             for seed in spaces:
                 self._next_space_id += 1
-                home = self._insert_page(seed.key, seed.home_title, f"<p>Welcome to {seed.name}.</p>", None, now)
+                home_body = seed.home_body or f"<p>Welcome to {html.escape(seed.name)}.</p>"
+                self._checked_body(home_body)
+                home = self._insert_page(seed.key, seed.home_title, home_body, None, now)
                 self.spaces[seed.key] = Space(self._next_space_id, seed.key, seed.name, home.id, now, SEED_AUTHOR)
                 for seed_page in seed.pages:
                     parent = self.find_by_title(seed.key, seed_page.parent_title) if seed_page.parent_title else home

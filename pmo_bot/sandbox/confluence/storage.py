@@ -50,7 +50,7 @@ def _refuse_doctype(*_args: object) -> None:
 
 
 def _check_with_expat(document: str) -> None:
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator="}")  # namespace-aware: unbound prefixes fail
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
     parser.UnparsedEntityDeclHandler = _refuse_doctype

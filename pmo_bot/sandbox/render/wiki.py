@@ -109,9 +109,10 @@ def _table_html(rows: list[str]) -> str:
     html_rows = []
     for row in rows:
         cells = []
-        for sep, content in _CELL.findall(row.strip()):
-            if content == "" and sep == "|":
-                continue  # the closing bar of a row
+        found = _CELL.findall(row.strip())
+        if found and found[-1][1] == "":
+            found.pop()  # the closing bar(s) of the row
+        for sep, content in found:
             tag = "th" if sep == "||" else "td"
             cells.append(f"<{tag}>{_inline(content.strip())}</{tag}>")
         html_rows.append(f"<tr>{''.join(cells)}</tr>")
