@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from pmo_bot.sandbox.faults import WRITE_METHODS
 from pmo_bot.sandbox.jira.errors import JiraHttpError, bad_request
 from pmo_bot.sandbox.jira.records import User
 from pmo_bot.sandbox.jira.state import JiraState, now_utc
@@ -102,6 +103,10 @@ def endpoint(sandbox: Sandbox, handler: Handler) -> Endpoint:
         body = await request.body()
         with sandbox.lock:
             ctx = JiraCtx(sandbox, request, body, now_utc())
+            state = sandbox.jira
+            state.search_lag = sandbox.faults.settings.search_lag_seconds
+            if request.method in WRITE_METHODS and "key" in request.path_params:
+                state.freeze(state.issue(str(request.path_params["key"])), ctx.now)
             try:
                 return handler(ctx)
             except JiraHttpError as error:

@@ -10,7 +10,7 @@ SEARCH_REMOVED = (
     "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
 )
 UNBOUNDED_JQL = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
-PROPERTY_TOO_LONG = "The property value is too long. The maximum length is 32768 bytes."
+PROPERTY_TOO_LONG = "The property value is too long. The maximum length of the property value is 32768 bytes."
 PROPERTY_MAX_BYTES = 32768
 
 

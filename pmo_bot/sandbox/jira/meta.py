@@ -19,18 +19,20 @@ RouteSpec = tuple[list[str], str, Any]
 def server_info(ctx: JiraCtx) -> Response:
     cloud = ctx.cloud
     version = [1001, 0, 0] if cloud else [9, 12, 15]
-    return JSONResponse({
-        "baseUrl": ctx.base,
-        "displayUrl": ctx.base,
-        "version": ".".join(map(str, version)) + ("-SNAPSHOT" if cloud else ""),
-        "versionNumbers": version,
-        "deploymentType": "Cloud" if cloud else "Server",
-        "buildNumber": 100294 if cloud else 9120015,
-        "buildDate": "2026-11-02T00:00:00.000+0000",
-        "serverTime": jira_time(ctx.now),
-        "scmInfo": "3f2e5d8c4b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e",
-        "serverTitle": "Jira" if cloud else "Jira Sandbox",
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "baseUrl": ctx.base,
+            "displayUrl": ctx.base,
+            "version": ".".join(map(str, version)) + ("-SNAPSHOT" if cloud else ""),
+            "versionNumbers": version,
+            "deploymentType": "Cloud" if cloud else "Server",
+            "buildNumber": 100294 if cloud else 9120015,
+            "buildDate": "2026-11-02T00:00:00.000+0000",
+            "serverTime": jira_time(ctx.now),
+            "scmInfo": "3f2e5d8c4b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e",
+            "serverTitle": "Jira" if cloud else "Jira Sandbox",
+        }
+    )
 
 
 def myself(ctx: JiraCtx) -> Response:
@@ -66,14 +68,16 @@ def project_search(ctx: JiraCtx) -> Response:
     start, limit = ctx.int_query("startAt", 0), ctx.int_query("maxResults", 50, low=1)
     items = list(ctx.state.projects.values())
     page = items[start : start + limit]
-    return JSONResponse({
-        "self": str(ctx.request.url),
-        "maxResults": limit,
-        "startAt": start,
-        "total": len(items),
-        "isLast": start + limit >= len(items),
-        "values": [_project_json(ctx, p, False) for p in page],
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "self": str(ctx.request.url),
+            "maxResults": limit,
+            "startAt": start,
+            "total": len(items),
+            "isLast": start + limit >= len(items),
+            "values": [_project_json(ctx, p, False) for p in page],
+        }
+    )
 
 
 def issue_types(ctx: JiraCtx) -> Response:

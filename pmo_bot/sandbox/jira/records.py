@@ -56,7 +56,7 @@ class Comment:
 class Worklog:
     __slots__ = ("author", "comment", "created", "id", "issue_id", "seconds", "started", "updated")
 
-    def __init__(  # noqa: PLR0917 - a record's fields, in order
+    def __init__(
         self, id: int, issue_id: int, author: str, started: datetime, seconds: int, comment: Body, created: datetime
     ) -> None:
         self.id = id
@@ -113,8 +113,17 @@ class Issue:
         "worklogs",
     )
 
-    def __init__(self, id: int, key: str, project: str, issue_type: str, summary: str, status: str,  # noqa: PLR0917
-                 created: datetime, reporter: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        id: int,
+        key: str,
+        project: str,
+        issue_type: str,
+        summary: str,
+        status: str,
+        created: datetime,
+        reporter: str,
+    ) -> None:
         self.id = id
         self.key = key
         self.project = project

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pmo_bot.sandbox.jira.catalogue import CUSTOM_FIELD_IDS, FieldDef, field_catalogue, hierarchy_level
 from pmo_bot.sandbox.jira.records import Change, ChangeItem, Comment, Issue, Project, User, Worklog
+from pmo_bot.sandbox.jira.results import ResultStore
 from pmo_bot.sandbox.seed.model import SeedData, SeedIssue
 
 _SEED_CUSTOM = {
@@ -54,6 +55,10 @@ class JiraState:
         self.next_worklog_id = 10000
         self.next_change_id = 10000
         self.issue_numbers: dict[str, int] = {}
+        # Eventual consistency of search: issue id -> (visible from, what search shows until then; None = hidden)
+        self.search_lag = 0.0
+        self.stale: dict[int, tuple[datetime, Issue | None]] = {}
+        self.search_results = ResultStore()
         self.bot = self._add_user(account_id_for(self.login), self.login, "PMO Bot", self.login)
 
     def _add_user(self, account_id: str, name: str, display_name: str, email: str) -> User:
@@ -81,8 +86,16 @@ class JiraState:
         self.generation += 1
 
     def _load_issue(self, seed: SeedIssue) -> None:
-        issue = Issue(self.next_issue_id, seed.key, seed.project, seed.issue_type, seed.summary, seed.status,
-                      _utc(seed.created), seed.reporter)  # fmt: skip
+        issue = Issue(
+            self.next_issue_id,
+            seed.key,
+            seed.project,
+            seed.issue_type,
+            seed.summary,
+            seed.status,
+            _utc(seed.created),
+            seed.reporter,
+        )
         self.next_issue_id += 1
         issue.updated = _utc(seed.updated)
         issue.assignee = seed.assignee
@@ -104,12 +117,28 @@ class JiraState:
         issue.remaining_estimate = seed.remaining_estimate_seconds
         for seed_log in seed.worklogs:
             started = _utc(seed_log.started)
-            issue.worklogs.append(Worklog(self.next_worklog_id, issue.id, seed_log.author, started,
-                                          seed_log.seconds, seed_log.comment, started))  # fmt: skip
+            issue.worklogs.append(
+                Worklog(
+                    self.next_worklog_id,
+                    issue.id,
+                    seed_log.author,
+                    started,
+                    seed_log.seconds,
+                    seed_log.comment,
+                    started,
+                )
+            )
             self.next_worklog_id += 1
         for change in seed.history:
-            item: ChangeItem = (change.field, "jira", change.field, change.from_string, change.from_string,
-                                change.to_string, change.to_string)  # fmt: skip
+            item: ChangeItem = (
+                change.field,
+                "jira",
+                change.field,
+                change.from_string,
+                change.from_string,
+                change.to_string,
+                change.to_string,
+            )
             issue.history.append(Change(self.next_change_id, _utc(change.at), change.author, [item]))
             self.next_change_id += 1
         self._index(issue)
@@ -155,6 +184,24 @@ class JiraState:
                 return option_value
         return None
 
+    # -- search consistency -------------------------------------------------------------------------------
+    def freeze(self, issue: Issue | None, now: datetime) -> None:
+        """Before a write: with a search lag set, search keeps showing the issue as it was for a while."""
+        if issue is None or self.search_lag <= 0:
+            return
+        current = self.stale.get(issue.id)
+        if current is None or current[0] <= now:
+            self.stale[issue.id] = (now + timedelta(seconds=self.search_lag), issue.clone())
+
+    def search_view(self, issue: Issue, now: datetime) -> Issue | None:
+        entry = self.stale.get(issue.id) if self.stale else None
+        if entry is None:
+            return issue
+        if entry[0] <= now:
+            del self.stale[issue.id]
+            return issue
+        return entry[1]
+
     # -- writes -------------------------------------------------------------------------------------------
     def touch(self, issue: Issue, now: datetime) -> None:
         """Any write to an issue (field, comment, worklog, property) bumps ``updated``, as Jira does."""
@@ -178,11 +225,14 @@ class JiraState:
 
     def create_issue(self, project: str, issue_type: str, summary: str, now: datetime) -> Issue:
         number = self.issue_numbers.get(project, 0) + 1
-        issue = Issue(self.next_issue_id, f"{project}-{number}", project, issue_type, summary, "To Do", now,
-                      self.bot.account_id)  # fmt: skip
+        issue = Issue(
+            self.next_issue_id, f"{project}-{number}", project, issue_type, summary, "To Do", now, self.bot.account_id
+        )
         self.next_issue_id += 1
         self._index(issue)
         self.generation += 1
+        if self.search_lag > 0:  # a new issue reaches the search index only after the lag
+            self.stale[issue.id] = (now + timedelta(seconds=self.search_lag), None)
         return issue
 
     def add_comment(self, issue: Issue, body: Any, author: str, now: datetime) -> Comment:
@@ -199,8 +249,9 @@ class JiraState:
         del self.comments[comment.id]
         self.touch(issue, now)
 
-    def add_worklog(self, issue: Issue, *, author: str, started: datetime, seconds: int, comment: Any,
-                    now: datetime) -> Worklog:  # fmt: skip
+    def add_worklog(
+        self, issue: Issue, *, author: str, started: datetime, seconds: int, comment: Any, now: datetime
+    ) -> Worklog:
         worklog = Worklog(self.next_worklog_id, issue.id, author, started, seconds, comment, now)
         self.next_worklog_id += 1
         issue.worklogs.append(worklog)
