@@ -1,0 +1,1 @@
+"""The weekly portfolio report: inputs from the store, a pure model, Jinja2 rendering, Confluence publishing."""
