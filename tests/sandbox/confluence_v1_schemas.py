@@ -35,7 +35,7 @@ CONTENT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "type", "title", "_links"],
     "properties": {
-        "id": {"type": "string", "pattern": r"^\d+$"},
+        "id": {"type": "string", "pattern": r"^(att)?\d+$"},  # attachments: "att123"
         "type": {"enum": ["page", "blogpost", "attachment", "comment"]},
         "status": {"type": "string"},
         "title": {"type": "string"},

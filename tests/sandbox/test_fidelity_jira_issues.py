@@ -83,6 +83,31 @@ def test_projects_issue_types_and_statuses(site: Site) -> None:
         assert set(categories.values()) <= {"new", "indeterminate", "done"}
 
 
+@covers(
+    "GET /rest/api/{v}/project/search",
+    "GET /rest/api/{v}/project/{projectIdOrKey}",
+    "GET /rest/api/{v}/issuetype/{id}",
+    "GET /rest/api/{v}/status/{idOrName}",
+    "GET /rest/api/{v}/statuscategory",
+    "GET /rest/api/{v}/priority",
+)
+def test_catalogue_lookups(site: Site) -> None:
+    for version in site.versions:
+        page = validated(site.session.get(site.api(version, "project/search")))
+        assert a_project(site) in [p["key"] for p in page["values"]]
+        project = validated(site.session.get(site.api(version, f"project/{a_project(site)}")))
+        assert project["key"] == a_project(site)
+        validated_error(site.session.get(site.api(version, "project/NOSUCH")), 404)
+        epic = next(t for t in validated(site.session.get(site.api(version, "issuetype"))) if t["name"] == "Epic")
+        assert validated(site.session.get(site.api(version, f"issuetype/{epic['id']}")))["name"] == "Epic"
+        done = validated(site.session.get(site.api(version, "status/Done")))
+        assert done["statusCategory"]["key"] == "done"
+        categories = validated(site.session.get(site.api(version, "statuscategory")))
+        assert {"new", "indeterminate", "done"} <= {c["key"] for c in categories}
+        priorities = validated(site.session.get(site.api(version, "priority")))
+        assert "Medium" in [p["name"] for p in priorities]
+
+
 @covers("POST /rest/api/{v}/issue", "GET /rest/api/{v}/issue/{issueIdOrKey}")
 def test_create_issue_then_read_it_in_each_format(site: Site) -> None:
     if site.cloud:  # v3 takes ADF; the same description reads back as wiki markup on v2

@@ -98,6 +98,7 @@ def test_approximate_count(site: Site, version: str) -> None:
     assert counted["count"] == len(enhanced_pages(site, "3", jql, page_size=100))
 
 
+@covers("GET /rest/api/{v}/search", "POST /rest/api/{v}/search", flavors=("cloud",))
 def test_removed_search_answers_410_on_cloud(site: Site) -> None:
     only(site, "cloud")
     for version in site.versions:
