@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from pmo_bot.sandbox import operator
+from pmo_bot.sandbox.confluence.routes import routes as confluence_routes
 from pmo_bot.sandbox.jira.routes import routes as jira_routes
 from pmo_bot.sandbox.middleware import (
     AuthMiddleware,
@@ -14,13 +15,6 @@ from pmo_bot.sandbox.middleware import (
     silence_dropped_connection_logs,
 )
 from pmo_bot.sandbox.site import Sandbox
-
-try:  # DEV-ONLY guard until H3's routes module lands; the final code imports it plainly.
-    from pmo_bot.sandbox.confluence.routes import routes as confluence_routes
-except ImportError:  # pragma: no cover
-
-    def confluence_routes(sandbox: Sandbox) -> list:  # type: ignore[type-arg,misc]
-        return []
 
 
 def build_app(sandbox: Sandbox) -> Starlette:
