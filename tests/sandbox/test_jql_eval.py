@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pmo_bot.sandbox.jql import JqlError, compile_query, parse
+from pmo_bot.sandbox.jql import JqlError, compile_query, parse, require_bounded
 from tests.sandbox.jql_fakes import ISSUES, DomainResolver, FakeResolver
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -225,6 +225,7 @@ def test_validation_errors_use_jira_wording(jql: str, message: str) -> None:
         "status in Done",
         "summary ~ '!!'",
         "assignee = currentUser(x)",
+        "duedate < EMPTY",
     ],
 )
 def test_other_misuse_is_refused(jql: str) -> None:
@@ -249,3 +250,12 @@ def test_unknown_values_refused_when_the_resolver_knows_the_domain() -> None:
     assert caught.value.messages == ["The value 'NOPE' does not exist for the field 'project'."]
     compiled = compile_query(parse("project = portfolio"), DomainResolver(), NOW)
     assert {i.key for i in ISSUES if compiled.matches(i)} == {"PMO-1", "PMO-2", "PMO-10"}
+
+
+def test_unbounded_queries_are_refused_with_clouds_message() -> None:
+    with pytest.raises(JqlError) as caught:
+        require_bounded(parse("ORDER BY created DESC"))
+    assert caught.value.messages == [
+        "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+    ]
+    require_bounded(parse("updated >= -1m ORDER BY created DESC"))

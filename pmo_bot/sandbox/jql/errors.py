@@ -101,3 +101,8 @@ def empty_text(field: str) -> str:
 def function_argument(name: str, argument: str) -> str:
     # UNCERTAIN: wording not confirmed from a public quote.
     return f"The argument '{argument}' of the function '{name}' is invalid."
+
+
+def range_with_empty(operator: str, field: str) -> str:
+    # UNCERTAIN: wording not confirmed from a public quote.
+    return f"The operator '{operator}' does not support searching for EMPTY values in the '{field}' field."

@@ -8,6 +8,7 @@ the query's time zone; datetimes compare at minute precision for ``=`` and ``!=`
 
 from __future__ import annotations
 
+import operator as operator_module
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -37,10 +38,10 @@ NEGATED = {
 }
 _POSITIVE = frozenset({"=", "in", "~"})
 _RANGES: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+    "<": operator_module.lt,
+    "<=": operator_module.le,
+    ">": operator_module.gt,
+    ">=": operator_module.ge,
 }
 
 
@@ -54,16 +55,13 @@ def _always(_issue: Any) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CompiledQuery:
+    """``matches(issue)`` tests one issue; ``sort(issues)`` applies ORDER BY (empty values last ascending,
+    first descending; ties by issue key in numeric order). Both are plain closures: calling them adds no
+    method layer in the per-issue path."""
+
     query: Query
-    predicate: Predicate
-    sorter: Callable[[Iterable[Any]], list[Any]]
-
-    def matches(self, issue: Any) -> bool:
-        return self.predicate(issue)
-
-    def sort(self, issues: Iterable[Any]) -> list[Any]:
-        """ORDER BY, empty values last ascending (first descending); ties by issue key, ascending."""
-        return self.sorter(issues)
+    matches: Predicate
+    sort: Callable[[Iterable[Any]], list[Any]]
 
 
 def compile_query(
@@ -82,6 +80,12 @@ def compile_query(
     if problems:
         raise errors.JqlError(list(dict.fromkeys(problems)))
     return CompiledQuery(query, predicate, sorter)
+
+
+def require_bounded(query: Query) -> None:
+    """Refuse a query without restriction, as Jira Cloud's enhanced search and approximate count do."""
+    if not query.is_bounded:
+        raise errors.JqlError([errors.UNBOUNDED_MESSAGE])
 
 
 class _Compiler:
@@ -126,6 +130,9 @@ class _Compiler:
         if operator in ("is", "is not") and not isinstance(operand, Empty):
             self.problems.append(errors.is_needs_empty(operator, clause.field))
             return False
+        if operator in _RANGES and isinstance(operand, Empty):
+            self.problems.append(errors.range_with_empty(operator, clause.field))
+            return False
         if isinstance(operand, ValueList) and operator not in ("in", "not in"):
             self.problems.append(errors.list_not_supported(operator, clause.field))
             return False
@@ -163,28 +170,29 @@ class _Compiler:
                 present = values(issue, field_id)
                 if not present:
                     return with_empty
-                return any(normalise(v) in wanted for v in present)
+                return not wanted.isdisjoint(map(normalise, present) if normalise else present)
 
             return member
 
         def non_member(issue: Any) -> bool:
             present = values(issue, field_id)
-            return bool(present) and not any(normalise(v) in wanted for v in present)
+            return bool(present) and wanted.isdisjoint(map(normalise, present) if normalise else present)
 
         return non_member
 
-    def equality_set(self, kind: str, targets: list[Any]) -> tuple[frozenset[Any], Callable[[Any], Any]]:
-        """The targets as a set, and how to bring an issue's value into the same form."""
+    def equality_set(self, kind: str, targets: list[Any]) -> tuple[frozenset[Any], Callable[[Any], Any] | None]:
+        """The targets as a set, and how to bring an issue's value into the same form (None: as it is)."""
         if kind == "date":
             local = [t.astimezone(self.tz) for t in targets]
-            return frozenset(t.date() for t in local if t.time() == datetime.min.time()), _identity
+            return frozenset(t.date() for t in local if t.time() == datetime.min.time()), None
         if kind == "datetime":
             return frozenset(_minute(t) for t in targets), _minute
         if kind == "number":
-            return frozenset(targets), _identity
+            return frozenset(targets), None
         if kind in ("key", "issue"):
-            return frozenset(targets), _upper
-        return frozenset(str(t).lower() for t in targets), _lower
+            return frozenset(targets), str.upper
+        # The resolver hands over strings for every other kind, so str.lower applies directly.
+        return frozenset(str(t).lower() for t in targets), str.lower
 
     def range(self, field_id: str, kind: str, operator: str, target: Any) -> Predicate:
         values = self.resolver.values
@@ -205,7 +213,14 @@ class _Compiler:
             return key_in_range
         if kind == "date":
             target = _date_threshold(target.astimezone(self.tz), operator)
-        return lambda issue: any(test(v, target) for v in values(issue, field_id))
+
+        def in_range(issue: Any) -> bool:
+            present = values(issue, field_id)
+            if len(present) == 1:
+                return test(present[0], target)
+            return any(test(v, target) for v in present)
+
+        return in_range
 
 
 def _date_threshold(local: datetime, operator: str) -> date:
@@ -220,26 +235,28 @@ def _all(parts: list[Predicate]) -> Predicate:
     if len(parts) == 2:
         first, second = parts
         return lambda issue: first(issue) and second(issue)
-    return lambda issue: all(part(issue) for part in parts)
+
+    def every(issue: Any) -> bool:
+        for part in parts:  # noqa: SIM110 - a plain loop skips all()'s generator in the per-issue path
+            if not part(issue):
+                return False
+        return True
+
+    return every
 
 
 def _any(parts: list[Predicate]) -> Predicate:
     if len(parts) == 2:
         first, second = parts
         return lambda issue: first(issue) or second(issue)
-    return lambda issue: any(part(issue) for part in parts)
 
+    def some(issue: Any) -> bool:
+        for part in parts:  # noqa: SIM110 - as above
+            if part(issue):
+                return True
+        return False
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _upper(value: Any) -> Any:
-    return str(value).upper()
-
-
-def _lower(value: Any) -> Any:
-    return str(value).lower()
+    return some
 
 
 def _minute(value: Any) -> Any:
