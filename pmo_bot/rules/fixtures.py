@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -67,6 +68,7 @@ class Fixture:
     waivers: tuple[Waiver, ...] | None = None
 
 
+@cache
 def fixture_schema() -> dict[str, Any]:
     properties: dict[str, Any] = {name: {"type": [_JSON_KINDS[spec.kind], "null"]} for name, spec in FIELDS.items()}
     properties["status_category"] = {"enum": sorted(STATUS_CATEGORY_NAMES)}

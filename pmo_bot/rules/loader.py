@@ -113,9 +113,7 @@ def check(paths: Sequence[str | FsPath], *, today: date | None = None) -> tuple[
             continue
         read = read_rule_file(doc)
         problems.extend(read.problems)
-        entries = doc.data.get("rules") if isinstance(doc.data, dict) else None
-        for rule in read.rules:
-            index = next(i for i, r in enumerate(entries or ()) if isinstance(r, dict) and r.get("id") == rule.id)
+        for rule, index in zip(read.rules, read.indexes, strict=True):
             if rule.id in rule_sources:
                 first = next(r for r in rules if r.id == rule.id)
                 problems.append(
@@ -146,7 +144,8 @@ def check(paths: Sequence[str | FsPath], *, today: date | None = None) -> tuple[
         if doc is not None and not found:
             waivers, found = read_waivers(doc)
             problems.extend(found)
-            waiver_docs.append((doc, waiver_paths(doc)))
+            if not found:
+                waiver_docs.append((doc, waiver_paths(doc)))
     ruleset = RuleSet(tuple(rules))
     for doc, paths_ in waiver_docs:
         problems.extend(waiver_problems(doc, paths_, waivers, ruleset, today))

@@ -7,10 +7,19 @@ so an admin can jump to it. Validation collects them all; ``RuleError`` carries 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Path = tuple[str | int, ...]
+
+# Collections whose elements are named in messages: key -> (noun, key naming the element).
+_NAMED_COLLECTIONS: Mapping[str, tuple[str, str]] = {
+    "rules": ("rule", "id"),
+    "goals": ("goal", "id"),
+    "waivers": ("waiver", "rule"),
+    "cases": ("case", "name"),
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -58,3 +67,16 @@ def show(value: object, limit: int = 40) -> str:
     if isinstance(value, bool | type(None)):
         text = {True: "true", False: "false", None: "null"}[value]
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def element_label(data: Any, path: Path) -> tuple[str | None, Path]:
+    """``("rule 'epic-has-budget'", rest_of_path)`` when ``path`` points inside a named element."""
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int) and path[0] in _NAMED_COLLECTIONS:
+        noun, name_key = _NAMED_COLLECTIONS[path[0]]
+        elements = data.get(path[0]) if isinstance(data, dict) else None
+        element = elements[path[1]] if isinstance(elements, list) and path[1] < len(elements) else None
+        name = element.get(name_key) if isinstance(element, dict) else None
+        if isinstance(name, str) and name and noun != "waiver":
+            return f"{noun} '{name}'", path[2:]
+        return f"{noun} {path[1] + 1}", path[2:]
+    return None, path

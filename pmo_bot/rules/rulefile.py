@@ -57,7 +57,7 @@ def metric_kind(name: str) -> Kind | None:
 class ReadRules:
     rules: tuple[Rule, ...]
     problems: tuple[Problem, ...]
-    id_marks: Mapping[str, str] = field(default_factory=dict)  # rule id -> "file:line" (for duplicates)
+    indexes: tuple[int, ...] = ()  # each rule's position in the file's list
 
 
 def read_rule_file(doc: Document) -> ReadRules:
@@ -67,6 +67,7 @@ def read_rule_file(doc: Document) -> ReadRules:
         return ReadRules((), tuple(problems))
     problems = schema_problems(doc, rule_file_schema())
     rules: list[Rule] = []
+    indexes: list[int] = []
     located = Located(doc)
     entries = doc.data.get("rules")
     for index, data in enumerate(entries if isinstance(entries, list) else []):
@@ -78,7 +79,8 @@ def read_rule_file(doc: Document) -> ReadRules:
         problems.extend(reader.problems)
         if rule is not None and not reader.problems:
             rules.append(rule)
-    return ReadRules(tuple(rules), tuple(problems))
+            indexes.append(index)
+    return ReadRules(tuple(rules), tuple(problems), tuple(indexes))
 
 
 def _has_problem(located: Located, path: Path, problems: list[Problem]) -> bool:

@@ -8,6 +8,7 @@ as the second tier (after YAML syntax, before semantics).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pmo_bot.rules.fields import FIELDS
@@ -164,8 +165,9 @@ def _rule() -> Schema:
     )
 
 
+@cache
 def rule_file_schema() -> Schema:
-    """The schema of a rule file (``rules/*.yaml``), as published in ``rules/schema.json``."""
+    """The schema of a rule file (``rules/*.yaml``), as published in ``rules/schema.json``. Do not mutate."""
     schema = _object(
         {
             "version": {"const": 1},
@@ -187,6 +189,7 @@ def rule_file_schema() -> Schema:
     return {"$schema": DRAFT, **schema, "$defs": defs}
 
 
+@cache
 def strategy_schema() -> Schema:
     goal = _object(
         {
@@ -212,6 +215,7 @@ def strategy_schema() -> Schema:
     return {"$schema": DRAFT, **_object({"goals": {"type": "array", "items": goal}, "link": link}, ("goals",))}
 
 
+@cache
 def rates_schema() -> Schema:
     rate: Schema = {"type": "number", "minimum": 0}
     table: Schema = {"type": "object", "additionalProperties": rate}
@@ -247,5 +251,6 @@ def waiver_schema() -> Schema:
     )
 
 
+@cache
 def waivers_schema() -> Schema:
     return {"$schema": DRAFT, **_object({"waivers": {"type": "array", "items": waiver_schema()}}, ("waivers",))}

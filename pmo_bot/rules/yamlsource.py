@@ -16,9 +16,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from pmo_bot.rules.problems import Path, Problem
+from pmo_bot.rules.problems import Path, Problem, describe_path, element_label
 
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_STD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(f"{_STD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _MAX_DEPTH = 60
 
 
@@ -48,54 +50,75 @@ class Document:
 class _Builder:
     file: str
     constructor: Any
-    problems: list[Problem] = field(default_factory=list)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def problem(self, node: Node, message: str) -> None:
-        line, column = _mark(node)
-        self.problems.append(Problem(self.file, line, column, "", message))
+    pending: list[tuple[Path, tuple[int, int], str]] = field(default_factory=list)
+
+    def problem(self, node: Node, message: str, path: Path = ()) -> None:
+        self.pending.append((path, _mark(node), message))
+
+    def finish(self, data: Any) -> list[Problem]:
+        """Problems worded with the element they sit in (``rule 'x' > owner``), once the data exists."""
+        problems = []
+        for path, (line, column), message in self.pending:
+            label, rest = element_label(data, path)
+            problems.append(Problem(self.file, line, column, describe_path(rest, label), message))
+        return problems
 
     def build(self, node: Node, path: Path, depth: int = 0) -> Any:
         self.value_marks[path] = _mark(node)
         if depth > _MAX_DEPTH:
-            self.problem(node, f"nesting deeper than {_MAX_DEPTH} levels (is an alias referring to itself?)")
+            self.problem(node, f"nesting deeper than {_MAX_DEPTH} levels (is an alias referring to itself?)", path)
+            return None
+        tag = _tag(node)
+        if isinstance(node, MappingNode | SequenceNode) and tag not in _COLLECTION_TAGS:
+            self.problem(node, _unsupported(tag), path)
             return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
             return [self.build(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            key = self._scalar(key_node, path) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
-                self.problem(key_node, "keys must be plain text")
+                self.problem(key_node, "keys must be plain text", path)
                 continue
             if key in first_line:
-                self.problem(key_node, f"duplicate key '{key}' (first written on line {first_line[key]})")
+                self.problem(key_node, f"duplicate key '{key}' (first written on line {first_line[key]})", path)
                 continue
             first_line[key] = _mark(key_node)[0]
             self.key_marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 
-    def _scalar(self, node: Node) -> Any:
-        tag = str(getattr(node.tag, "value", node.tag))
+    def _scalar(self, node: Node, path: Path) -> Any:
+        tag = _tag(node)
         if tag not in _PLAIN_TAGS:
-            self.problem(node, f"unsupported YAML tag '{tag}': only plain values are allowed")
+            self.problem(node, _unsupported(tag), path)
             return None
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (YAMLError, ValueError, TypeError, OverflowError) as error:
-            self.problem(node, f"unreadable value: {_first_line(str(error))}")
+            kind = "date" if tag.endswith("timestamp") else "value"
+            self.problem(node, f"'{node.value}' is not a valid {kind}: {_first_line(str(error))}", path)
             return None
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)  # instants without a zone are UTC (documented)
         return value
+
+
+def _unsupported(tag: str) -> str:
+    return f"unsupported YAML tag '{tag.replace(_STD, '!!')}': only plain values are allowed"
+
+
+def _tag(node: Node) -> str:
+    return str(getattr(node.tag, "value", node.tag))
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -127,7 +150,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         data = builder.build(root, ())
     except RecursionError:
         return None, [Problem(file, 1, 1, "", "YAML syntax error: the document is nested too deeply")]
-    return Document(file, data, builder.key_marks, builder.value_marks), builder.problems
+    return Document(file, data, builder.key_marks, builder.value_marks), builder.finish(data)
 
 
 def as_date(value: object) -> date | None:
