@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("pmo_bot.commands.db", "app", "group"),
     "check": ("pmo_bot.commands.check", "check", "command"),
     "rules": ("pmo_bot.commands.rules", "app", "group"),
+    "demo": ("pmo_bot.commands.demo", "demo", "command"),
 }
 
 app = typer.Typer(

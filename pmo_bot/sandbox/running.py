@@ -38,6 +38,26 @@ class RunningSandbox:
         return self.sandbox.log.last_id()
 
 
+def site_urls(sandbox: Sandbox, base: str) -> dict[str, str]:
+    """Where to look: API bases, the human index, one issue view and Jira's search endpoint."""
+    config = sandbox.config
+    first = sandbox.jira.issues[0].key if sandbox.jira.issues else None
+    search = "/rest/api/3/search/jql?jql=" if config.flavor == "cloud" else "/rest/api/2/search?jql="
+    project = next(iter(sandbox.jira.projects), None)
+    urls = {
+        "jira": base,
+        "confluence": base + config.confluence_prefix,
+        "index": f"{base}/_sandbox/",
+        "search": base
+        + search
+        + (f"project%20%3D%20{project}" if project else "order%20by%20key")
+        + "&fields=summary,status,assignee,duedate",
+    }
+    if first is not None:
+        urls["issue_view"] = f"{base}/_sandbox/view/issue/{first}"
+    return urls
+
+
 def prepare_sandbox(
     flavor: Flavor = "cloud",
     *,
