@@ -138,9 +138,19 @@ def _compile_test(test: Test) -> Predicate:
 # --- explanations (slow path: failing items only) --------------------------------------------------------
 
 _NEGATED = {
-    "eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "in": "not-in", "not-in": "in",
-    "present": "absent", "absent": "present", "contains": "not-contains", "not-contains": "contains",
-}  # fmt: skip
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "le": "gt",
+    "gt": "le",
+    "in": "not-in",
+    "not-in": "in",
+    "present": "absent",
+    "absent": "present",
+    "contains": "not-contains",
+    "not-contains": "contains",
+}
 
 
 def explain(condition: Condition, view: ItemView, *, negated: bool = False) -> list[tuple[str, str]]:
@@ -189,6 +199,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        value = round(value, 2)
         if value.is_integer() and abs(value) < 1e15:
             return f"{int(value):,}"
         return f"{value:,.2f}"

@@ -17,6 +17,7 @@ from typing import Any
 from pmo_bot.domain import Finding, Item, Mode
 from pmo_bot.rules.compile import ItemView, Predicate, compile_condition, explain, local_date
 from pmo_bot.rules.context import EvaluationContext
+from pmo_bot.rules.goals import with_commitments
 from pmo_bot.rules.metrics import Metrics
 from pmo_bot.rules.model import Rule, RuleSet, Scope
 from pmo_bot.rules.templating import Template, compile_template
@@ -72,10 +73,15 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
     compiled = []
     for rule in ruleset.rules:
         info = {
-            "id": rule.id, "title": rule.title, "category": rule.category, "severity": str(rule.severity),
-            "owner": rule.owner, "docs": rule.docs, "description": rule.description,
+            "id": rule.id,
+            "title": rule.title,
+            "category": rule.category,
+            "severity": str(rule.severity),
+            "owner": rule.owner,
+            "docs": rule.docs,
+            "description": rule.description,
             "mode": str(rule.mode) if rule.mode else None,
-        }  # fmt: skip
+        }
         compiled.append(
             CompiledRule(
                 rule=rule,
@@ -109,6 +115,8 @@ def evaluate_detailed(
 ) -> Evaluation:
     compiled = rules if isinstance(rules, CompiledRules) else compile_rules(rules)
     items = list(items)
+    if context.goal_committed is None and context.goals:
+        context = with_commitments(context, items)  # a goal's committed budget needs every epic
     by_key = {item.key: item for item in items}
     children: dict[str, list[Item]] = {}
     for item in items:
@@ -162,9 +170,14 @@ def _failure(
     observed = "; ".join(o for o, _ in reasons)
     expected = "; ".join(e for _, e in reasons)
     variables = {
-        "item": item, "metrics": view.metrics, "rule": compiled.info, "params": rule.params,
-        "observed": observed, "expected": expected, "today": today,
-    }  # fmt: skip
+        "item": item,
+        "metrics": view.metrics,
+        "rule": compiled.info,
+        "params": rule.params,
+        "observed": observed,
+        "expected": expected,
+        "today": today,
+    }
     message = compiled.message.render(variables)
     remediation = compiled.remediation.render(variables)
     waiver = context.waiver_for(rule.id, item.key)
