@@ -27,14 +27,23 @@ def _number(value: float | None) -> float | None:
 def own_seconds(item: Item) -> int:
     """Seconds logged on the issue itself. Worklogs and ``timespent`` describe the same time, so they are
     never added: the larger wins (search results embed at most 20 worklogs). Negative entries count as 0."""
-    logged = sum(w.seconds for w in item.worklogs if w.seconds > 0)
-    return max(logged, item.time_spent_seconds or 0, 0)
+    spent = item.time_spent_seconds or 0
+    if item.worklogs:  # a plain loop: this runs for every child of every epic
+        logged = 0
+        for worklog in item.worklogs:
+            if worklog.seconds > 0:
+                logged += worklog.seconds
+        if logged > spent:
+            return logged
+    return spent if spent > 0 else 0
 
 
 def item_cost(item: Item, rates: RateCard) -> float:
     """One issue's own cost: its actual-cost field when set, else its own hours at its rate."""
-    actual = _number(item.actual_cost)
-    return actual if actual is not None else labour_cost(item, rates)
+    actual = item.actual_cost
+    if actual is not None and math.isfinite(actual):
+        return float(actual)
+    return labour_cost(item, rates)
 
 
 def labour_cost(item: Item, rates: RateCard) -> float:
@@ -60,7 +69,10 @@ def cost(m: Metrics) -> float:
     if actual is not None:
         return actual
     rates = m.ctx.rates
-    return labour_cost(m.item, rates) + sum(item_cost(c, rates) for c in m.children)
+    total = labour_cost(m.item, rates)
+    for child in m.children:
+        total += item_cost(child, rates)
+    return total
 
 
 def burn_ratio(m: Metrics) -> float | None:
