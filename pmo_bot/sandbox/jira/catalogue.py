@@ -54,8 +54,6 @@ class FieldDef:
             "clauseNames": list(self.clause_names),
             "schema": self.schema,
         }
-        if self.custom:
-            data["untranslatedName"] = self.name
         return data
 
 

@@ -206,7 +206,11 @@ class Editor:
 
         def apply(issue: Issue) -> list[ChangeItem]:
             items = []
-            for attribute, seconds in parsed.items():
+            changes = dict(parsed)
+            # Jira starts the remaining estimate at the original one when only the original is given.
+            if "remaining_estimate" not in changes and issue.remaining_estimate is None:
+                changes["remaining_estimate"] = changes.get("original_estimate")
+            for attribute, seconds in changes.items():
                 old = getattr(issue, attribute)
                 if old != seconds:
                     setattr(issue, attribute, seconds)
