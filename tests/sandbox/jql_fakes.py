@@ -150,4 +150,6 @@ class DomainResolver(FakeResolver):
             return {part for issue in ISSUES for part in issue.project}
         if field_id == "status":
             return {issue.status for issue in ISSUES}
+        if field_id in ("issuekey", "parent"):
+            return {issue.key for issue in ISSUES}
         return None

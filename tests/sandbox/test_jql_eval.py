@@ -248,6 +248,12 @@ def test_unknown_values_refused_when_the_resolver_knows_the_domain() -> None:
     with pytest.raises(JqlError) as caught:
         compile_query(parse("project in (PMO, NOPE) AND status = done"), DomainResolver(), NOW)
     assert caught.value.messages == ["The value 'NOPE' does not exist for the field 'project'."]
+    with pytest.raises(JqlError) as caught:
+        compile_query(parse("key = PMO-999 OR parent in (PMO-1, OPS-404)"), DomainResolver(), NOW)
+    assert caught.value.messages == [
+        "An issue with key 'PMO-999' does not exist for field 'key'.",
+        "An issue with key 'OPS-404' does not exist for field 'parent'.",
+    ]
     compiled = compile_query(parse("project = portfolio"), DomainResolver(), NOW)
     assert {i.key for i in ISSUES if compiled.matches(i)} == {"PMO-1", "PMO-2", "PMO-10"}
 

@@ -53,6 +53,10 @@ def unknown_value(value: str, field: str) -> str:
     return f"The value '{value}' does not exist for the field '{field}'."
 
 
+def missing_issue(value: str, field: str) -> str:
+    return f"An issue with key '{value}' does not exist for field '{field}'."
+
+
 def invalid_key(value: str, field: str) -> str:
     return f"The issue key '{value}' for field '{field}' is invalid."
 

@@ -74,8 +74,11 @@ class ValueDomain(Protocol):
 
     Jira answers 400 for ``project = NOPE`` or ``status = Nonsense``. A resolver that implements
     ``known_values`` gets the same check; returning None for a field skips it (free-text fields, labels).
+    Checked kinds: project, issuetype, status, statuscategory, resolution, option, version (compared
+    case-insensitively) and key/issue (the collection must hold upper-case keys; a set or dict view of the
+    site's keys is fine, it is only probed with ``in``).
     """
 
     def known_values(self, field_id: str) -> Collection[str] | None:
-        """Every accepted spelling for the field, compared case-insensitively."""
+        """Every accepted spelling for the field, or None to skip the check for it."""
         ...

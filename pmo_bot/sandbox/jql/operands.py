@@ -1,8 +1,13 @@
-"""Turn a clause's operand into comparable targets for one field kind, collecting Jira's validation errors."""
+"""Turn a clause's operand into comparable targets for one field kind, collecting Jira's validation errors.
+
+With a resolver that also implements ``ValueDomain``, unknown values are refused as Jira refuses them:
+``project = NOPE`` ("The value 'NOPE' does not exist...") and ``key = PMO-999`` ("An issue with key...").
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -35,6 +40,7 @@ class OperandReader:
     tz: tzinfo
     current_user: str | None
     problems: list[str]
+    domains: dict[str, Collection[str] | None] = field(default_factory=dict)
 
     def read(self, clause: Clause, field_id: str, kind: str) -> Targets:
         operand = clause.operand
@@ -88,16 +94,32 @@ class OperandReader:
             else:
                 self.problems.append(errors.invalid_number(text, name))
         elif kind in _KEY_KINDS:
-            if KEY.fullmatch(text) or (kind == "key" and text.isdigit()):
-                targets.values.append(text.upper())
-            else:
+            if not (KEY.fullmatch(text) or (kind == "key" and text.isdigit())):
                 self.problems.append(errors.invalid_key(text, name))
+                return
+            known_keys = self._domain(field_id, fold=False)
+            if known_keys is not None and text.upper() not in known_keys:
+                self.problems.append(errors.missing_issue(text, name))
+                return
+            targets.values.append(text.upper())
         elif kind == "resolution" and text.lower() == "unresolved":
             targets.empty = True
         else:
-            if kind in _DOMAIN_KINDS and isinstance(self.resolver, ValueDomain):
-                known = self.resolver.known_values(field_id)
-                if known is not None and text.lower() not in {k.lower() for k in known}:
-                    self.problems.append(errors.unknown_value(text, name))
-                    return
+            known = self._domain(field_id, fold=True) if kind in _DOMAIN_KINDS else None
+            if known is not None and text.lower() not in known:
+                self.problems.append(errors.unknown_value(text, name))
+                return
             targets.values.append(text if kind in ("text", "string") else text.lower())
+
+    def _domain(self, field_id: str, *, fold: bool) -> Collection[str] | None:
+        """The resolver's known values for a field (if it offers them), lower-cased once per field.
+
+        Issue keys are not folded: the collection may be the site's whole key index, so it is used as given
+        and must hold upper-case keys.
+        """
+        if not isinstance(self.resolver, ValueDomain):
+            return None
+        if field_id not in self.domains:
+            known = self.resolver.known_values(field_id)
+            self.domains[field_id] = None if known is None else frozenset(k.lower() for k in known) if fold else known
+        return self.domains[field_id]
