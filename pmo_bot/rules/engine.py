@@ -39,20 +39,21 @@ class CompiledRule:
 @dataclass(frozen=True, slots=True)
 class CompiledRules:
     rules: tuple[CompiledRule, ...]
-    _memo: dict[_Traits, tuple[CompiledRule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[tuple[object, ...], tuple[CompiledRule, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, item: Item) -> tuple[CompiledRule, ...]:
         """Rules whose scope the item's static traits satisfy (labels and keys are checked per item)."""
-        traits = (
-            item.issue_type.casefold(),
-            item.project,
-            str(item.status_category),
-            item.hierarchy_level,
-            item.status.casefold(),
-        )
+        traits = (item.issue_type, item.project, item.status_category, item.hierarchy_level, item.status)
         found = self._memo.get(traits)
         if found is None:
-            found = tuple(rule for rule in self.rules if _static_match(rule.rule.scope, traits))
+            folded = (
+                item.issue_type.casefold(),
+                item.project,
+                str(item.status_category),
+                item.hierarchy_level,
+                item.status.casefold(),
+            )
+            found = tuple(rule for rule in self.rules if _static_match(rule.rule.scope, folded))
             self._memo[traits] = found
         return found
 
