@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -61,3 +62,20 @@ def test_the_rule_tests_pass(bundle: Bundle) -> None:
         failure for fixture in fixtures for result in run_fixture(bundle, fixture) for failure in result.failures
     ]
     assert failures == []
+
+
+def _row(doc: str, rule_id: str) -> str:
+    rows = [line for line in doc.splitlines() if line.startswith(f"| `{rule_id}` |")]
+    assert len(rows) == 1, rule_id
+    return rows[0]
+
+
+def test_docs_list_every_rule_with_its_severity_and_params(bundle: Bundle) -> None:
+    doc = (PACK.parent / "docs" / "default-pack.md").read_text()
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", doc, re.MULTILINE)
+    assert sorted(listed) == sorted(bundle.ruleset.ids)
+    for rule in bundle.ruleset.rules:
+        row = _row(doc, rule.id)
+        assert row.split("|")[2].strip() == str(rule.severity), rule.id
+        documented = dict(re.findall(r"`([a-z_]+)` = ([^,|]+)", row))
+        assert {k: v.strip() for k, v in documented.items()} == {k: str(v) for k, v in rule.params.items()}, rule.id
