@@ -101,7 +101,7 @@ def test_comment_list_paginates(site: Site) -> None:
         assert [c["id"] for c in everything["comments"]] == ids
 
 
-@covers("GET /rest/api/{v}/issue/{issueIdOrKey}/comment")
+@covers("GET /rest/api/{v}/issue/{issueIdOrKey}/comment", "POST /rest/api/{v}/comment/list")
 def test_comment_properties_on_create_and_expand(site: Site) -> None:
     key = new_issue(site, site.unique("Marked"))
     marker = {"key": "pmo-bot", "value": {"rule": "overdue", "hash": "abc"}}
@@ -111,6 +111,11 @@ def test_comment_properties_on_create_and_expand(site: Site) -> None:
         page = validated(site.session.get(url, params={"expand": "properties"}))
         found = next(c for c in page["comments"] if c["id"] == comment["id"])
         assert found["properties"] == [marker]
+        listed = site.session.post(
+            site.api(version, "comment/list"), params={"expand": "properties"}, json={"ids": [int(comment["id"])]}
+        )
+        [by_id] = validated(listed)["values"]
+        assert by_id["properties"] == [marker]
 
 
 @covers(

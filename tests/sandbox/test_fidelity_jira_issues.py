@@ -16,6 +16,7 @@ from tests.sandbox.fidelity_fixtures import (  # noqa: F401 - fixtures used by n
     declared_operations_validated,
     site,
 )
+from tests.sandbox.fidelity_seed import ISSUES_IN_PROJECT
 from tests.sandbox.jira_helpers import a_project, adf, field_id, get_issue, new_issue, only
 from tests.sandbox.spec_validation import validated, validated_error
 
@@ -128,9 +129,9 @@ def test_create_issue_then_read_it_in_each_format(site: Site) -> None:
 @covers("PUT /rest/api/{v}/issue/{issueIdOrKey}")
 @pytest.mark.parametrize("notify", [None, "true", "false", "False"])
 def test_edit_labels_with_notify_users(site: Site, notify: str | None) -> None:
-    key = new_issue(site, site.unique("Labels"), labels=["pmo-ok", "keep"])
     params = {"notifyUsers": notify} if notify else {}
     for version in site.versions:
+        key = new_issue(site, site.unique("Labels"), labels=["pmo-ok", "keep"])
         url = site.api(version, f"issue/{key}")
         edit = {"update": {"labels": [{"add": "pmo-risk"}, {"remove": "pmo-ok"}]}, "someUnknownKey": 1}
         response = site.session.put(url, params=params, json=edit)
@@ -143,7 +144,7 @@ def test_edit_labels_with_notify_users(site: Site, notify: str | None) -> None:
         assert sorted(get_issue(site, key, version)["fields"]["labels"]) == ["a", "b"]
 
 
-@covers("GET /rest/api/{v}/issue/{issueIdOrKey}")
+@covers("GET /rest/api/{v}/issue/{issueIdOrKey}", "GET /rest/api/{v}/issue/{issueIdOrKey}/changelog")
 def test_changelog_records_a_due_date_slip(site: Site) -> None:
     key = new_issue(site, site.unique("Slip"), duedate="2026-12-01")
     response = site.session.put(site.api("2", f"issue/{key}"), json={"fields": {"duedate": "2026-12-15"}})
@@ -156,6 +157,8 @@ def test_changelog_records_a_due_date_slip(site: Site) -> None:
         assert slips[-1]["from"] == "2026-12-01"
         assert slips[-1]["to"] == "2026-12-15"
         assert issue["fields"]["duedate"] == "2026-12-15"
+        paged = validated(site.session.get(site.api(version, f"issue/{key}/changelog")))
+        assert any(i["field"] == "duedate" for history in paged["values"] for i in history["items"])
 
 
 @covers("POST /rest/api/{v}/issue/{issueIdOrKey}/worklog", "GET /rest/api/{v}/issue/{issueIdOrKey}/worklog")
@@ -177,6 +180,27 @@ def test_worklogs_keep_time_tracking_consistent(site: Site) -> None:
         assert fields["timeoriginalestimate"] == 2 * 8 * 3600
         assert fields["timetracking"]["timeSpentSeconds"] == logged
         assert fields["timeestimate"] == fields["timetracking"]["remainingEstimateSeconds"] == 16 * 3600 - logged
+
+
+@covers(
+    "GET /rest/api/{v}/issue/{issueIdOrKey}/worklog/{id}",
+    "GET /rest/api/{v}/worklog/updated",
+    "POST /rest/api/{v}/worklog/list",
+)
+def test_worklog_by_id_and_incremental_sync(site: Site) -> None:
+    key = new_issue(site, site.unique("Worklog sync"))
+    body = {"timeSpentSeconds": 1800, "started": "2026-11-21T10:00:00.000+0000"}
+    created = validated(site.session.post(site.api("2", f"issue/{key}/worklog"), json=body))
+    for version in site.versions:
+        one = validated(site.session.get(site.api(version, f"issue/{key}/worklog/{created['id']}")))
+        assert one["timeSpentSeconds"] == 1800
+        validated_error(site.session.get(site.api(version, f"issue/{key}/worklog/999999999")), 404)
+        changed = validated(site.session.get(site.api(version, "worklog/updated"), params={"since": 0}))
+        ids = [v["worklogId"] for v in changed["values"]]
+        assert len(ids) >= ISSUES_IN_PROJECT, "every seeded worklog changed since the epoch"
+        assert int(created["id"]) not in ids, "Jira leaves out the last minute"
+        listed = validated(site.session.post(site.api(version, "worklog/list"), json={"ids": ids[:2]}))
+        assert sorted(int(w["id"]) for w in listed) == sorted(ids[:2])
 
 
 def test_epic_children_cloud_parent_dc_epic_link(site: Site) -> None:

@@ -40,7 +40,7 @@ def enhanced_pages(site: Site, version: str, jql: str, page_size: int, fields: s
     raise AssertionError("enhanced search never reached its last page")
 
 
-@covers("GET /rest/api/{v}/search/jql", "GET /rest/api/{v}/project", flavors=("cloud",))
+@covers("GET /rest/api/{v}/search/jql", flavors=("cloud",))
 @pytest.mark.parametrize("version", ["2", "3"])
 def test_enhanced_search_pages_by_token_without_totals(site: Site, version: str) -> None:
     only(site, "cloud")
