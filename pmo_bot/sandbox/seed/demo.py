@@ -35,12 +35,13 @@ line above; the goal of an epic is the option value of "Strategic Goal", e.g. ``
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pmo_bot.sandbox.seed import catalogue as cat
 from pmo_bot.sandbox.seed import names
 from pmo_bot.sandbox.seed.confluence import spaces
 from pmo_bot.sandbox.seed.lifecycle import (
+    as_of,
     due_date_slips,
     is_done,
     resolution_for,
@@ -73,13 +74,6 @@ PROBLEMS: dict[str, tuple[str, ...]] = {
     "time-logged-on-closed-epic": ("PAY-7", "DATA-2"),
     "unassigned-in-progress": ("MOB-85", "DATA-110", "OPS-120", "CRM-1"),
 }
-
-
-def as_of(now: datetime | None) -> datetime:
-    """The instant data is generated "as of": ``now`` in UTC, or today at midnight UTC."""
-    if now is None:
-        return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
 
 def users() -> tuple[SeedUser, ...]:

@@ -7,7 +7,7 @@ inside the window they were given, so generators can keep ``created <= history/w
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pmo_bot.sandbox.seed.model import STATUSES, SeedChange, SeedWorklog
 
@@ -18,9 +18,16 @@ INITIAL_STATUS = "To Do"
 RESOLUTIONS: dict[str, str] = {"Done": "Done", "Cancelled": "Won't Do"}
 
 
+def as_of(now: datetime | None) -> datetime:
+    """The instant data is generated "as of": ``now`` in UTC, or today at midnight UTC (so a demo looks current)."""
+    if now is None:
+        return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
 def to_second(moment: datetime) -> datetime:
     """Instants are kept to whole seconds; flooring keeps every ``a <= b`` between them true."""
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def is_done(status: str) -> bool:
