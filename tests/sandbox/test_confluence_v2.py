@@ -71,6 +71,9 @@ def test_create_without_parent_goes_under_the_homepage_and_update_rules(
     assert done.status_code == 200
     assert done.json()["version"]["number"] == 2
 
+    # atlassian-python-api's update_page reads with body-format=none first.
+    assert session.get(url, params={"body-format": "none"}).json()["body"] == {}
+    assert session.get(url, params={"body-format": "html"}).status_code == 400
     got = session.get(url, params={"body-format": "storage", "include-labels": "true"}).json()
     assert got["body"]["storage"]["value"] == "<p>b</p>"
     assert got["labels"]["results"] == []

@@ -35,6 +35,8 @@ def _id(request: Request) -> str:
 
 def _body_format(request: Request, *, single: bool) -> str | None:
     value = request.query_params.get("body-format")
+    if value == "none":
+        return None  # not in C2's enum, but atlassian-python-api's update_page sends it and Cloud serves it
     allowed = _BODY_FORMATS if single else {"storage", "atlas_doc_format"}
     if value is not None and value not in allowed:
         raise BadRequest(f"Invalid body-format: {value}")
