@@ -156,10 +156,11 @@ class _Renderer:
     def toc(self, params: dict[str, str]) -> str:
         low = int(params["minLevel"]) if params.get("minLevel", "").isdigit() else 1
         high = int(params["maxLevel"]) if params.get("maxLevel", "").isdigit() else 6
+        entries = [(level, anchor, text) for level, anchor, text in self.toc_entries if low <= level <= high]
+        top = min((level for level, _, _ in entries), default=1)  # indent relative to the highest heading
         items = [
-            f'<li class="toc-l{level - low + 1}"><a href="#{esc(anchor)}">{esc(text)}</a></li>'
-            for level, anchor, text in self.toc_entries
-            if low <= level <= high
+            f'<li class="toc-l{level - top + 1}"><a href="#{esc(anchor)}">{esc(text)}</a></li>'
+            for level, anchor, text in entries
         ]
         return f'<nav class="toc"><div class="toc-title">Contents</div><ul>{"".join(items)}</ul></nav>'
 
