@@ -12,7 +12,6 @@ from typing import Any
 from pmo_bot.sandbox.jql import errors
 from pmo_bot.sandbox.jql.ast import OrderKey
 from pmo_bot.sandbox.jql.fields import FieldResolver
-from pmo_bot.sandbox.jql.operands import KEY
 
 SortKey = Callable[[Any], tuple[int, Any]]
 _MULTI_VALUED = frozenset({"labels", "version"})
@@ -21,10 +20,10 @@ _MULTI_VALUED = frozenset({"labels", "version"})
 def key_order(value: Any) -> tuple[str, int, str]:
     """Issue keys in Jira's order: by project key, then by number."""
     text = str(value)
-    match = KEY.fullmatch(text)
-    if match is None:
-        return (text.upper(), -1, text)
-    return (match.group(1).upper(), int(match.group(2)), "")
+    project, _, number = text.rpartition("-")
+    if project and number.isdigit():  # cheaper than the KEY pattern, and sorting calls this per issue
+        return (project.upper(), int(number), "")
+    return (text.upper(), -1, text)
 
 
 def _plain(value: Any) -> Any:
@@ -50,14 +49,16 @@ def build_sorter(
 ) -> Callable[[Iterable[Any]], list[Any]]:
     """A function that sorts issues by ``order_by``; unknown fields are added to ``problems``."""
     keys: list[tuple[SortKey, bool]] = []
+    key_id = resolver.canonical("key")
+    total = False  # once the issue key is a sort key, the order is total and needs no tiebreak
     for order in order_by:
         field_id = resolver.canonical(order.field)
         if field_id is None:
             problems.append(errors.unknown_field(order.field))
             continue
         keys.append((_sort_key(resolver, field_id, resolver.kind(field_id)), order.descending))
-    key_id = resolver.canonical("key")
-    tiebreak = None if key_id is None else _sort_key(resolver, key_id, "key")
+        total = total or field_id == key_id
+    tiebreak = None if key_id is None or total else _sort_key(resolver, key_id, "key")
 
     def sort(issues: Iterable[Any]) -> list[Any]:
         ordered = list(issues)
