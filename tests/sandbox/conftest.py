@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
+from tests.sandbox.jira_site import build_site
 
 
 @pytest.fixture
@@ -31,3 +33,19 @@ def empty_cloud_sandbox() -> Iterator[RunningSandbox]:
 def empty_dc_sandbox() -> Iterator[RunningSandbox]:
     with start_sandbox(flavor="datacenter", seed="none") as running:
         yield running
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def small_site(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
+    """Either flavour, loaded with the small hand-built site of ``jira_site.build_site``."""
+    with start_sandbox(flavor=request.param, seed="none") as running:
+        running.sandbox.load(build_site())
+        yield running
+
+
+@pytest.fixture
+def http(small_site: RunningSandbox) -> requests.Session:
+    """An authenticated session for ``small_site``."""
+    session = requests.Session()
+    session.auth = (small_site.user, small_site.token)
+    return session

@@ -26,7 +26,7 @@ DC_ONLY_FIELDS = frozenset({"Epic Link", "Epic Name"})
 # display names on purpose, as real sites do (clients must match on ``schema.custom``).
 CLOUD_EXTRA_FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("customfield_10001", "Team", "com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team", {"type": "team"}),
-    ("customfield_10016", "Story point estimate", "com.pyxis.greenhopper.jira:jsw-story-points", {"type": "number"}),
+    ("customfield_10026", "Story point estimate", "com.pyxis.greenhopper.jira:jsw-story-points", {"type": "number"}),
 )
 
 
