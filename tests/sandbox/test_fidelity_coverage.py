@@ -2,7 +2,8 @@
 
 The served operations come from the sandbox's own Starlette routes, per flavour; the covered ones from the
 ``covers`` declarations of the fidelity tests, which ``declared_operations_validated`` holds true at run time.
-``coverage_table`` is also what docs/sandbox.md quotes ("operations validated / operations implemented").
+``coverage_rows`` is what docs/sandbox.md quotes ("operations validated / operations implemented"), and a test
+keeps the two in step.
 """
 
 from __future__ import annotations
@@ -61,14 +62,34 @@ def declared_operations() -> dict[str, set[tuple[str, str]]]:
     return {flavor: {(m, _canonical(t)) for m, t in ops} for flavor, ops in declared.items()}
 
 
-def coverage_table() -> dict[str, tuple[int, int]]:
-    """flavour -> (operations validated, operations implemented)."""
+FAMILIES = (
+    ("Jira REST v2", re.compile(r"^/rest/api/2/")),
+    ("Jira REST v3", re.compile(r"^/rest/api/3/")),
+    ("Confluence REST v1", re.compile(r"^(/wiki)?/rest/api/(content|space|search)")),
+    ("Confluence REST v2", re.compile(r"^/wiki/api/v2/")),
+)
+
+
+def coverage_rows() -> list[tuple[str, str, int, int]]:
+    """(flavour, API family, operations validated, operations implemented) for families the flavour serves."""
     declared = declared_operations()
-    table = {}
+    rows = []
     for flavor in FLAVORS:
         served = served_operations(flavor)
-        table[flavor] = (len(served & declared[flavor]), len(served))
-    return table
+        for family, pattern in FAMILIES:
+            implemented = {op for op in served if pattern.match(op[1])}
+            if implemented:
+                rows.append((flavor, family, len(implemented & declared[flavor]), len(implemented)))
+    return rows
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+_DOC_ROW = re.compile(r"^\| *(cloud|datacenter) *\| *([^|]+?) *\| *(\d+) *\| *(\d+) *\|", re.MULTILINE)
+
+
+def test_docs_state_the_current_coverage() -> None:
+    stated = [(f, fam, int(v), int(i)) for f, fam, v, i in _DOC_ROW.findall(DOC.read_text(encoding="utf-8"))]
+    assert stated == coverage_rows(), "update the coverage table in docs/sandbox.md"
 
 
 @pytest.mark.parametrize("flavor", FLAVORS)
