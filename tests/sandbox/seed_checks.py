@@ -156,7 +156,7 @@ PREDICATES: dict[str, Callable[[Portfolio, SeedIssue], bool]] = {
     "no-owner": lambda p, i: ISSUE_TYPES[i.issue_type] >= 1 and i.assignee is None,
     "unassigned-in-progress": lambda p, i: active(i) and i.assignee is None,
     "story-without-acceptance-criteria": lambda p, i: (
-        i.issue_type == "Story" and "acceptance criteria" not in (i.description or "").lower()
+        i.issue_type == "Story" and not done(i) and "acceptance criteria" not in (i.description or "").lower()
     ),
     "hostile-text": lambda p, i: any(ch in '<>&"{}' or ord(ch) > 127 for ch in i.summary),
 }

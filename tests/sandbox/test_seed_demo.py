@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -108,3 +111,23 @@ def test_time_is_logged_by_several_people_over_weeks() -> None:
     assert len({w.author for w in worklogs}) >= 8
     assert max(w.started for w in worklogs) - min(w.started for w in worklogs) > timedelta(days=120)
     assert all(w.seconds % 1800 == 0 for w in worklogs)
+
+
+def test_output_does_not_depend_on_string_hashing() -> None:
+    # Each process salts str hashes differently; set or dict-of-set order must never leak into the data.
+    script = (
+        "import hashlib, sys; from datetime import datetime, UTC; from pmo_bot.sandbox.seed import demo, synthetic;"
+        "now = datetime(2026, 11, 28, tzinfo=UTC);"
+        "print(hashlib.sha256(repr((demo.generate(1, now), synthetic.generate(400, 1, now))).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(salt)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for salt in (1, 2)
+    }
+    assert len(digests) == 1

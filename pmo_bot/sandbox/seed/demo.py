@@ -8,22 +8,22 @@ logged; which keys carry which problem is the same for every seed and every ``no
 ====================================  ==============================================================
 problem                               keys
 ====================================  ==============================================================
-burning-faster-than-progress          PAY-56, CRM-22
-children-done-epic-open               MOB-29, OPS-18
-due-date-slipped-3-times              PAY-17, OPS-19, CRM-16
-epic-under-retired-goal               PAY-132, MOB-16
-epic-without-goal                     MOB-43, CRM-96
-hostile-text                          PAY-28, PAY-32, MOB-15, MOB-29, MOB-108, DATA-36, OPS-119, CRM-58, CRM-72
-no-budget-in-progress                 MOB-32, OPS-14
-no-due-date                           MOB-43, DATA-19, CRM-14
-no-owner                              OPS-119, CRM-1, CRM-96
-no-start-date                         MOB-108, DATA-19
-over-budget                           PAY-55, DATA-29, CRM-40
-overdue                               PAY-17, DATA-23, CRM-40
-stale-in-progress                     MOB-26, MOB-50, DATA-39, OPS-33, CRM-16
-story-without-acceptance-criteria     PAY-77, MOB-28, DATA-52, DATA-73, CRM-46, CRM-86
-time-logged-on-closed-epic            PAY-7, DATA-2
-unassigned-in-progress                MOB-85, DATA-110, OPS-120, CRM-1
+burning-faster-than-progress          PAY-18, CRM-17
+children-done-epic-open               MOB-36, OPS-22
+due-date-slipped-3-times              PAY-27, OPS-21, CRM-11
+epic-under-retired-goal               PAY-126, MOB-13
+epic-without-goal                     MOB-54, CRM-104
+hostile-text                          PAY-52, PAY-79, MOB-34, MOB-36, MOB-118, DATA-53, OPS-111, CRM-54, CRM-114
+no-budget-in-progress                 MOB-18, OPS-49
+no-due-date                           MOB-54, DATA-45, CRM-13
+no-owner                              OPS-111, CRM-1, CRM-104
+no-start-date                         MOB-118, DATA-45
+over-budget                           PAY-45, DATA-33, CRM-28
+overdue                               PAY-27, DATA-40, CRM-28
+stale-in-progress                     MOB-20, MOB-78, DATA-26, OPS-70, CRM-11
+story-without-acceptance-criteria     PAY-108, MOB-122, DATA-50, DATA-105, CRM-97, CRM-109
+time-logged-on-closed-epic            PAY-4, DATA-1
+unassigned-in-progress                MOB-131, DATA-119, OPS-71, CRM-1
 ====================================  ==============================================================
 
 Costs are hours logged on an epic and everything below it at 100 per hour. "Burning faster than progress"
@@ -57,22 +57,22 @@ LABELS = ("backend", "frontend", "tech-debt", "security", "customer-reported", "
 
 # The table above as data: problem code -> keys (a test keeps the two and the generated data in step).
 PROBLEMS: dict[str, tuple[str, ...]] = {
-    "burning-faster-than-progress": ("PAY-56", "CRM-22"),
-    "children-done-epic-open": ("MOB-29", "OPS-18"),
-    "due-date-slipped-3-times": ("PAY-17", "OPS-19", "CRM-16"),
-    "epic-under-retired-goal": ("PAY-132", "MOB-16"),
-    "epic-without-goal": ("MOB-43", "CRM-96"),
-    "hostile-text": ("PAY-28", "PAY-32", "MOB-15", "MOB-29", "MOB-108", "DATA-36", "OPS-119", "CRM-58", "CRM-72"),
-    "no-budget-in-progress": ("MOB-32", "OPS-14"),
-    "no-due-date": ("MOB-43", "DATA-19", "CRM-14"),
-    "no-owner": ("OPS-119", "CRM-1", "CRM-96"),
-    "no-start-date": ("MOB-108", "DATA-19"),
-    "over-budget": ("PAY-55", "DATA-29", "CRM-40"),
-    "overdue": ("PAY-17", "DATA-23", "CRM-40"),
-    "stale-in-progress": ("MOB-26", "MOB-50", "DATA-39", "OPS-33", "CRM-16"),
-    "story-without-acceptance-criteria": ("PAY-77", "MOB-28", "DATA-52", "DATA-73", "CRM-46", "CRM-86"),
-    "time-logged-on-closed-epic": ("PAY-7", "DATA-2"),
-    "unassigned-in-progress": ("MOB-85", "DATA-110", "OPS-120", "CRM-1"),
+    "burning-faster-than-progress": ("PAY-18", "CRM-17"),
+    "children-done-epic-open": ("MOB-36", "OPS-22"),
+    "due-date-slipped-3-times": ("PAY-27", "OPS-21", "CRM-11"),
+    "epic-under-retired-goal": ("PAY-126", "MOB-13"),
+    "epic-without-goal": ("MOB-54", "CRM-104"),
+    "hostile-text": ("PAY-52", "PAY-79", "MOB-34", "MOB-36", "MOB-118", "DATA-53", "OPS-111", "CRM-54", "CRM-114"),
+    "no-budget-in-progress": ("MOB-18", "OPS-49"),
+    "no-due-date": ("MOB-54", "DATA-45", "CRM-13"),
+    "no-owner": ("OPS-111", "CRM-1", "CRM-104"),
+    "no-start-date": ("MOB-118", "DATA-45"),
+    "over-budget": ("PAY-45", "DATA-33", "CRM-28"),
+    "overdue": ("PAY-27", "DATA-40", "CRM-28"),
+    "stale-in-progress": ("MOB-20", "MOB-78", "DATA-26", "OPS-70", "CRM-11"),
+    "story-without-acceptance-criteria": ("PAY-108", "MOB-122", "DATA-50", "DATA-105", "CRM-97", "CRM-109"),
+    "time-logged-on-closed-epic": ("PAY-4", "DATA-1"),
+    "unassigned-in-progress": ("MOB-131", "DATA-119", "OPS-71", "CRM-1"),
 }
 
 

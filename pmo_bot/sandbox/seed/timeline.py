@@ -113,7 +113,8 @@ class Layout:
             epic.start_date = self.ago(-60, -10)
             epic.due_date = epic.start_date + rng.randint(60, 150) * DAY
         else:
-            low, high = _PROGRESS.get(next(iter(plan.problems & _PROGRESS.keys()), ""), (0.3, 0.65))
+            # First match in _PROGRESS order: iterating the frozenset would depend on string hashing.
+            low, high = next((span for code, span in _PROGRESS.items() if code in plan.problems), (0.3, 0.65))
             progress = 1.0 if cat.CHILDREN_DONE in plan.problems else rng.uniform(low, high)
             epic = Draft("Epic", self.ago(100, 200), "In Progress", epic=plan, progress=progress)
             epic.stale = cat.STALE in plan.problems
@@ -149,7 +150,7 @@ class Layout:
         size = rng.randint(*count)
         kinds = [rng.choices(("Story", "Task", "Bug"), (0.6, 0.25, 0.15))[0] for _ in range(size)]
         for index in range(plan.stories_without_criteria + 2):
-            kinds[index] = "Story"
+            kinds[-1 - index] = "Story"  # open work comes last: room for stories lacking criteria
         done = size if plan.state == "done" else round(epic.progress * size)
         if plan.state == "active" and cat.CHILDREN_DONE not in plan.problems:
             done = max(1, min(size - 2, done))
@@ -173,7 +174,8 @@ class Layout:
         return children + [sub for group in subtasks for sub in group]
 
     def _mark(self, children: list[Draft], plan: cat.EpicPlan) -> None:
-        plain = [c for c in children if c.issue_type == "Story" and not (c.stale or c.unassigned)]
+        # Open stories only: rule packs check criteria on work still to be done.
+        plain = [c for c in children if c.issue_type == "Story" and not (c.stale or c.unassigned or is_done(c.status))]
         for child in plain[: plan.stories_without_criteria]:
             child.no_criteria = True
         for child in children[-plan.hostile_children :] if plan.hostile_children else ():
