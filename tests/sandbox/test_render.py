@@ -225,3 +225,24 @@ def test_no_wiki_input_produces_unexpected_tags(text: str) -> None:
 def test_storage_text_outside_tags_round_trips(text: str) -> None:
     out = _storage(f"<p>{html.escape(text)}</p>")
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>&\"'/=:; ajvscriptonlerx()[]")), max_size=50))
+def test_no_text_in_any_macro_slot_produces_markup(text: str) -> None:
+    value = html.escape(text, quote=True)
+    body = (
+        f"<h2>{value}</h2><p>{value}</p>"
+        f'<ac:structured-macro ac:name="status"><ac:parameter ac:name="title">{value}</ac:parameter>'
+        f'<ac:parameter ac:name="colour">{value}</ac:parameter></ac:structured-macro>'
+        f'<ac:structured-macro ac:name="info"><ac:parameter ac:name="title">{value}</ac:parameter>'
+        f"<ac:rich-text-body><p>{value}</p></ac:rich-text-body></ac:structured-macro>"
+        f'<ac:structured-macro ac:name="jira"><ac:parameter ac:name="key">{value}</ac:parameter>'
+        "</ac:structured-macro>"
+        f'<ac:link><ri:page ri:content-title="{value}"/></ac:link>'
+        f'<ac:image><ri:url ri:value="{value}"/></ac:image><a href="{value}">x</a>'
+        '<ac:structured-macro ac:name="toc"/>'
+    )
+    out = _storage(body)
+    _assert_inert(out)
+    assert "<script" not in out.lower()

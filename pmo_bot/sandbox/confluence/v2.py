@@ -58,7 +58,7 @@ async def get_spaces(ctx: Ctx, request: Request) -> Response:
     ids = set(multi_param(request, "ids"))
     spaces = sorted(ctx.state.spaces.values(), key=lambda s: s.id)
     chosen = [s for s in spaces if (not keys or s.key in keys) and (not ids or str(s.id) in ids)]
-    return paged(ctx, request, [space_json(ctx, s) for s in chosen])
+    return paged(ctx, request, chosen, lambda s: space_json(ctx, s))
 
 
 async def get_space(ctx: Ctx, request: Request) -> Response:
@@ -93,14 +93,14 @@ def _page_list(ctx: Ctx, request: Request, space_ids: set[str]) -> list[Page]:
 async def get_pages(ctx: Ctx, request: Request) -> Response:
     body_format = _body_format(request, single=False)
     pages = _page_list(ctx, request, set(multi_param(request, "space-id")))
-    return paged(ctx, request, [page_json(ctx, p, body_format=body_format) for p in pages])
+    return paged(ctx, request, pages, lambda p: page_json(ctx, p, body_format=body_format))
 
 
 async def get_space_pages(ctx: Ctx, request: Request) -> Response:
     space = ctx.state.space_by_id(int(_id(request)))
     body_format = _body_format(request, single=False)
     pages = _page_list(ctx, request, {str(space.id)})
-    return paged(ctx, request, [page_json(ctx, p, body_format=body_format) for p in pages])
+    return paged(ctx, request, pages, lambda p: page_json(ctx, p, body_format=body_format))
 
 
 async def get_page(ctx: Ctx, request: Request) -> Response:
@@ -190,18 +190,18 @@ async def get_page_labels(ctx: Ctx, request: Request) -> Response:
     page = ctx.state.page(_id(request))
     prefix = request.query_params.get("prefix")
     labels = [lb for lb in page.labels if prefix is None or lb.prefix == prefix]
-    return paged(ctx, request, [label_json(lb) for lb in labels])
+    return paged(ctx, request, labels, label_json)
 
 
 async def get_page_attachments(ctx: Ctx, request: Request) -> Response:
     page = ctx.state.page(_id(request))
     files = ctx.state.attachments_of(page.id, request.query_params.get("filename"))
-    return paged(ctx, request, [attachment_json(ctx, a) for a in files], default_limit=50)
+    return paged(ctx, request, files, lambda a: attachment_json(ctx, a), default_limit=50)
 
 
 async def get_page_children(ctx: Ctx, request: Request) -> Response:
     page = ctx.state.page(_id(request))
-    return paged(ctx, request, [child_json(ctx, k) for k in ctx.state.children(page.id)])
+    return paged(ctx, request, ctx.state.children(page.id), lambda k: child_json(ctx, k))
 
 
 async def no_such_endpoint(ctx: Ctx, request: Request) -> Response:

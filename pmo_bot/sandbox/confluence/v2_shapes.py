@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -17,6 +18,8 @@ from starlette.responses import JSONResponse
 from pmo_bot.sandbox.confluence.context import Ctx, stamp
 from pmo_bot.sandbox.confluence.model import Attachment, Label, Page, Space, Version
 from pmo_bot.sandbox.confluence.v1_shapes import page_links
+
+T = TypeVar("T")
 
 
 def version_json(version: Version) -> dict[str, Any]:
@@ -131,14 +134,21 @@ def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
-def paged(ctx: Ctx, request: Request, items: list[dict[str, Any]], default_limit: int = 25) -> JSONResponse:
-    """A MultiEntityResult page from ``items``, with ``_links.next`` and a ``Link`` header when more remain."""
+def paged(
+    ctx: Ctx,
+    request: Request,
+    items: Sequence[T],
+    render: Callable[[T], dict[str, Any]],
+    default_limit: int = 25,
+) -> JSONResponse:
+    """A MultiEntityResult page of ``items`` (only the page is rendered), with ``_links.next`` and a ``Link``
+    header when more remain."""
     raw_limit = request.query_params.get("limit")
     limit = int(raw_limit) if raw_limit else default_limit
     if limit < 1 or limit > 250:
         raise ValueError("limit must be between 1 and 250")
     offset = decode_cursor(request.query_params.get("cursor"))
-    chosen = items[offset : offset + limit]
+    chosen = [render(item) for item in items[offset : offset + limit]]
     links: dict[str, str] = {"base": ctx.base}
     headers: dict[str, str] = {}
     if offset + limit < len(items):
