@@ -70,6 +70,11 @@ def test_create_without_parent_goes_under_the_homepage_and_update_rules(
     done = session.put(url, json=update)
     assert done.status_code == 200
     assert done.json()["version"]["number"] == 2
+    huge = "<p>" + "x" * 5_300_000 + "</p>"
+    too_big = session.put(
+        url, json={**update, "version": {"number": 3}, "body": {"representation": "storage", "value": huge}}
+    )
+    assert too_big.status_code == 413
 
     # atlassian-python-api's update_page reads with body-format=none first.
     assert session.get(url, params={"body-format": "none"}).json()["body"] == {}

@@ -23,6 +23,7 @@ from pmo_bot.sandbox.confluence.v2_shapes import (
     space_json,
 )
 
+MAX_WRITE_BYTES = 5 * 1024 * 1024
 _BODY_FORMATS = {"storage", "atlas_doc_format", "view", "export_view", "anonymous_export_view", "styled_view", "editor"}
 
 
@@ -125,6 +126,13 @@ async def get_page(ctx: Ctx, request: Request) -> Response:
     return JSONResponse(_with_base(ctx, body))
 
 
+async def _too_large(request: Request) -> Response | None:
+    """C2: page writes over 5 MB answer 413."""
+    if len(await request.body()) > MAX_WRITE_BYTES:
+        return v2_error(413, "Request entity too large: the request body is over 5 MB")
+    return None
+
+
 def _storage_value(data: dict[str, Any]) -> str:
     body = data.get("body")
     if not isinstance(body, dict):
@@ -140,6 +148,8 @@ def _storage_value(data: dict[str, Any]) -> str:
 
 
 async def create_page(ctx: Ctx, request: Request) -> Response:
+    if too_large := await _too_large(request):
+        return too_large
     data = await json_body(request)
     if not isinstance(data, dict) or not data.get("spaceId"):
         return v2_error(400, "spaceId is required")
@@ -159,6 +169,8 @@ async def create_page(ctx: Ctx, request: Request) -> Response:
 
 
 async def update_page(ctx: Ctx, request: Request) -> Response:
+    if too_large := await _too_large(request):
+        return too_large
     data = await json_body(request)
     if not isinstance(data, dict):
         return v2_error(400, "A JSON body is required")
