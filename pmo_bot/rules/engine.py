@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pmo_bot.domain import Finding, Item, Mode
 from pmo_bot.rules.compile import ItemView, Predicate, compile_condition, explain, local_date
@@ -159,14 +159,12 @@ def _failure(
     failing: set[tuple[str, str]],
 ) -> Finding | None:
     rule, item, today = compiled.rule, view.item, context.today
-    created = local_date(item.created, context.tz)
-    if rule.grace.min_age_days and created is not None and (today - created).days < rule.grace.min_age_days:
+    status = grace_status(rule, item, context)
+    if status == "too-young":
         return None
     failing.add((rule.id, item.key))
-    if rule.grace.held_for_days:
-        first = context.first_seen.get((rule.id, item.key), today)
-        if (today - first).days < rule.grace.held_for_days:
-            return None
+    if status == "in-grace":
+        return None
     reasons = explain(rule.check, view)
     observed = "; ".join(o for o, _ in reasons)
     expected = "; ".join(e for _, e in reasons)
@@ -199,6 +197,19 @@ def _failure(
         ),
         waiver=waiver_text,
     )
+
+
+def grace_status(rule: Rule, item: Item, context: EvaluationContext) -> Literal["too-young", "in-grace"] | None:
+    """Whether a failing check is not reported yet: the item is too new, or the failure too recent."""
+    today = context.today
+    created = local_date(item.created, context.tz)
+    if rule.grace.min_age_days and created is not None and (today - created).days < rule.grace.min_age_days:
+        return "too-young"
+    if rule.grace.held_for_days:
+        first = context.first_seen.get((rule.id, item.key), today)
+        if (today - first).days < rule.grace.held_for_days:
+            return "in-grace"
+    return None
 
 
 def fingerprint(*parts: str | None) -> str:
