@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime
 from functools import cache
@@ -81,6 +82,17 @@ def test_texts_are_shared_not_copied() -> None:
     descriptions = {id(issue.description) for issue in data.issues}
     assert len(summaries) < 10_000 / 2
     assert len(descriptions) < 500
+
+
+def test_issues_stay_compact_in_memory() -> None:
+    tracemalloc.start()  # slows generation down a lot: keep the size modest
+    try:
+        data = synthetic.generate(3_000, 2, NOW)
+        retained, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(data.issues) == 3_000
+    assert retained / 3_000 < 1500  # bytes per issue, everything included (about 800 measured at 100k)
 
 
 def test_default_now_is_today_at_midnight_utc() -> None:

@@ -85,7 +85,11 @@ def users() -> tuple[SeedUser, ...]:
 
 
 def generate(seed: int = 1, now: datetime | None = None) -> SeedData:
-    """The demo portfolio for ``seed`` as of ``now``; the same arguments always give equal data."""
+    """The demo portfolio for ``seed`` as of ``now``; the same arguments always give equal data.
+
+    ``now`` defaults to today at midnight UTC so the demo looks current; every date is an offset from it, so a
+    caller passing a fixed ``now`` gets identical data on every run.
+    """
     moment = as_of(now)
     everyone = users()
     rng, layout = random.Random(seed), Layout(moment)

@@ -51,7 +51,11 @@ def project_count(issues: int) -> int:
 
 
 def generate(issues: int, seed: int = 1, now: datetime | None = None) -> SeedData:
-    """``issues`` issues in total (epics and initiatives included), deterministic for ``seed`` and ``now``."""
+    """``issues`` issues in total (epics and initiatives included), deterministic for ``seed`` and ``now``.
+
+    ``now`` defaults to today at midnight UTC; every date is an offset from it, so a fixed ``now`` gives
+    identical data on every run.
+    """
     if issues < 0:
         raise ValueError(f"issues must be zero or more, not {issues}")
     moment = as_of(now)

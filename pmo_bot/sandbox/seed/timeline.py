@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from pmo_bot.sandbox.seed import catalogue as cat
 from pmo_bot.sandbox.seed.lifecycle import is_done
+from pmo_bot.sandbox.seed.names import HOSTILE_SUMMARIES
 
 LAYOUT_SEED = 20_260_101
 DAY = timedelta(days=1)
@@ -70,8 +71,6 @@ class Layout:
         return start + timedelta(minutes=self.rng.randint(0, minutes))
 
     def next_hostile(self) -> str:
-        from pmo_bot.sandbox.seed.names import HOSTILE_SUMMARIES
-
         text = HOSTILE_SUMMARIES[self._hostile % len(HOSTILE_SUMMARIES)]
         self._hostile += 1
         return text
@@ -107,7 +106,7 @@ class Layout:
             epic.finished = self.ago(20, 110)
             epic.due_date = epic.finished + rng.randint(0, 20) * DAY
         elif plan.state == "todo":
-            # New work under a retired goal: created after the two-week "no new work" horizon would allow.
+            # Under a retired goal: a young epic whose children all arrive in the last two weeks (new work).
             created = self.ago(16, 20) if cat.RETIRED_GOAL in plan.problems else self.ago(15, 45)
             epic = Draft("Epic", created, rng.choice(("To Do", "Backlog")), epic=plan)
             epic.start_date = self.ago(-60, -10)
