@@ -223,13 +223,55 @@ def test_epic_children_cloud_parent_dc_epic_link(site: Site) -> None:
     assert [issue["key"] for issue in found["issues"]] == [child]
 
 
-def test_v3_rejects_text_and_invalid_adf_bodies(site: Site) -> None:
+def _doc(*content: object) -> dict[str, object]:
+    return {"version": 1, "type": "doc", "content": list(content)}
+
+
+def _paragraph(*content: object) -> dict[str, object]:
+    return {"type": "paragraph", "content": list(content)}
+
+
+INVALID_ADF = {
+    "plain text": "plain text is not ADF",
+    "text at doc level": _doc({"type": "text", "text": "no paragraph"}),
+    "empty text node": _doc(_paragraph({"type": "text", "text": ""})),
+    "unknown status colour": _doc(_paragraph({"type": "status", "attrs": {"text": "AT RISK", "color": "amber"}})),
+    "no version": {"type": "doc", "content": [_paragraph({"type": "text", "text": "x"})]},
+    "list item without paragraph": _doc(
+        {"type": "bulletList", "content": [{"type": "listItem", "content": [{"type": "text", "text": "x"}]}]}
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID_ADF))
+def test_v3_refuses_what_is_not_valid_adf(site: Site, case: str) -> None:
     only(site, "cloud")
     key = new_issue(site, site.unique("ADF only"))
-    url = site.api("3", f"issue/{key}/comment")
-    validated_error(site.session.post(url, json={"body": "plain text is not ADF"}), 400)
-    bare_text = {"version": 1, "type": "doc", "content": [{"type": "text", "text": "no paragraph"}]}
-    validated_error(site.session.post(url, json={"body": bare_text}), 400)
+    body = INVALID_ADF[case]
+    validated_error(site.session.post(site.api("3", f"issue/{key}/comment"), json={"body": body}), 400)
+    edit = site.session.put(site.api("3", f"issue/{key}"), json={"fields": {"description": body}})
+    validated_error(edit, 400)
+
+
+# Sandbox defect reported to the lead: v3 worklogs accept a plain-text comment (201) where Jira wants ADF (400).
+# strict: once fixed, this xfail fails and should be removed.
+KNOWN_WORKLOG_GAPS = {"plain text"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="sandbox accepts it"))
+        if c in KNOWN_WORKLOG_GAPS
+        else c
+        for c in sorted(INVALID_ADF)
+    ],
+)
+def test_v3_worklog_refuses_what_is_not_valid_adf(site: Site, case: str) -> None:
+    only(site, "cloud")
+    key = new_issue(site, site.unique("ADF worklog"))
+    worklog = {"timeSpentSeconds": 60, "comment": INVALID_ADF[case]}
+    validated_error(site.session.post(site.api("3", f"issue/{key}/worklog"), json=worklog), 400)
 
 
 def test_unknown_issue_is_404(site: Site) -> None:

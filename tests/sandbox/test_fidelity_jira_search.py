@@ -17,7 +17,7 @@ from tests.sandbox.fidelity_fixtures import (  # noqa: F401 - fixtures used by n
     declared_operations_validated,
     site,
 )
-from tests.sandbox.jira_helpers import a_project, only
+from tests.sandbox.jira_helpers import a_project, new_issue, only
 from tests.sandbox.spec_validation import validated, validated_error
 
 
@@ -87,6 +87,34 @@ def test_enhanced_search_post_takes_a_field_list(site: Site, version: str) -> No
     # SearchAndReconcileRequestBean has additionalProperties: false; Jira rejects unknown members.
     body["startAt"] = 0
     validated_error(site.session.post(site.api(version, "search/jql"), json=body), 400)
+
+
+@covers("GET /rest/api/{v}/search/jql", flavors=("cloud",))
+@covers("GET /rest/api/2/search", flavors=("datacenter",))
+def test_search_field_syntax_names_and_properties(site: Site) -> None:
+    key = new_issue(site, site.unique("Searchable"), description="Some scope")
+    state = {"commentId": "100", "hash": "abc"}
+    stored = site.session.put(site.api("2", f"issue/{key}/properties/pmo-bot.state"), json=state)
+    assert stored.status_code == 201, stored.text
+    path = "search/jql" if site.cloud else "search"
+    for version in site.versions:
+        params = {
+            "jql": f"key = {key}",
+            "fields": "*all,-description",
+            "expand": "names",
+            "properties": "pmo-bot.state",
+        }
+        [issue] = validated(site.session.get(site.api(version, path), params=params))["issues"]
+        assert "summary" in issue["fields"]
+        assert "description" not in issue["fields"]
+        assert issue["properties"] == {"pmo-bot.state": state}
+        navigable = validated(
+            site.session.get(
+                site.api(version, path), params={"jql": f"key = {key}", "fields": "*navigable", "expand": "names"}
+            )
+        )
+        assert "summary" in navigable["issues"][0]["fields"]
+        assert navigable["names"]["summary"] == "Summary"
 
 
 @covers("POST /rest/api/{v}/search/approximate-count", flavors=("cloud",))
