@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sandbox": ("pmo_bot.commands.sandbox", "app", "group"),
     "db": ("pmo_bot.commands.db", "app", "group"),
     "check": ("pmo_bot.commands.check", "check", "command"),
+    "doctor": ("pmo_bot.commands.doctor", "doctor", "command"),
     "rules": ("pmo_bot.commands.rules", "app", "group"),
     "demo": ("pmo_bot.commands.demo", "demo", "command"),
 }

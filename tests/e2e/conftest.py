@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 import requests
 
 from pmo_bot.config import Settings, load_settings
-from pmo_bot.sandbox.running import RunningSandbox
+from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -62,6 +63,18 @@ class SiteReader:
 
     def fields_by_name(self) -> dict[str, str]:
         return {f["name"]: f["id"] for f in self.http.get(f"{self.api}/field", timeout=10).json()}
+
+
+@pytest.fixture
+def cloud_sandbox() -> Iterator[RunningSandbox]:
+    with start_sandbox(flavor="cloud", seed="demo") as running:
+        yield running
+
+
+@pytest.fixture
+def dc_sandbox() -> Iterator[RunningSandbox]:
+    with start_sandbox(flavor="datacenter", seed="demo") as running:
+        yield running
 
 
 @pytest.fixture

@@ -1,0 +1,103 @@
+"""``pmo-bot doctor``: can this configuration work? Each check says pass or fail and why, in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pmo_bot import wiring
+from pmo_bot.atlassian.jira import JiraClient
+from pmo_bot.config import Settings
+from pmo_bot.errors import PmoError
+from pmo_bot.rules import loader
+from pmo_bot.store import schema_status
+from pmo_bot.sync.fields import resolve_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    ok: bool
+    detail: str
+
+
+class Doctor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jira: JiraClient | None = None
+        self.results: list[Result] = []
+
+    def step(self, name: str, check: Callable[[], str]) -> bool:
+        try:
+            detail = check()
+        except PmoError as error:
+            self.results.append(Result(name, False, str(error)))
+            return False
+        except Exception as error:  # a surprise must still end up in the table, not as a traceback
+            self.results.append(Result(name, False, f"{type(error).__name__}: {error}"))
+            return False
+        self.results.append(Result(name, True, detail))
+        return True
+
+    def run(self) -> list[Result]:
+        self.step("rules", self._rules)
+        self.step("database", self._database)
+        if self.step("jira reachable", self._jira_reachable) and self.step("jira authentication", self._jira_identity):
+            self.step("jira fields", self._fields)
+            self.step("jira projects", self._projects)
+        self.step("confluence space and parent page", self._confluence)
+        return self.results
+
+    def _rules(self) -> str:
+        bundle = loader.load([self.settings.rules_dir])
+        return f"{len(bundle.ruleset.rules)} rules, {len(bundle.waivers)} waivers in {self.settings.rules_dir}"
+
+    def _database(self) -> str:
+        status = schema_status(self.settings.database_url)
+        if not status.known:
+            raise PmoError(f"schema revision {status.current} is newer than this pmo-bot knows: upgrade pmo-bot")
+        if not status.up_to_date:
+            before = status.current or "(empty)"
+            return f"revision {before}; `pmo-bot db upgrade` (or the next run) migrates to {status.head}"
+        return f"schema revision {status.current} (current)"
+
+    def _jira_reachable(self) -> str:
+        self.jira = wiring.jira_client(self.settings)
+        info = self.jira.server_info()
+        return f"{self.jira.flavor} at {self.settings.jira_url} (version {info.get('version', '?')})"
+
+    def _jira_identity(self) -> str:
+        assert self.jira is not None
+        me = self.jira.myself()
+        ident = me.account_id or me.name or me.key
+        return f"signed in as {me.display_name} ({ident}), time zone {me.time_zone}"
+
+    def _fields(self) -> str:
+        assert self.jira is not None
+        mapping = self.settings.fields.model_dump(exclude={"extra"})
+        fmap, problems = resolve_fields(mapping, self.settings.fields.extra, self.jira.fields(), self.jira.flavor)
+        if problems:
+            raise PmoError("; ".join(problems))
+        return ", ".join(f"{role}={field_id}" for role, field_id in sorted(fmap.ids.items()))
+
+    def _projects(self) -> str:
+        assert self.jira is not None
+        visible = set(self.jira.projects())
+        wanted = list(self.settings.projects) or sorted(visible)
+        missing = [p for p in wanted if p not in visible]
+        if missing:
+            raise PmoError(f"projects not found or not visible to the bot: {', '.join(missing)}")
+        if not wanted:
+            raise PmoError("the bot can see no project: grant it Browse Projects")
+        return f"{len(wanted)} in scope: {', '.join(wanted[:10])}{' ...' if len(wanted) > 10 else ''}"
+
+    def _confluence(self) -> str:
+        flavor = self.jira.flavor if self.jira is not None else "cloud"
+        confluence = wiring.confluence_client(self.settings, flavor)
+        space = self.settings.confluence_space or ""
+        if not confluence.space_id(space):
+            raise PmoError(f"space {space} not found")
+        parent = confluence.find_page(space, self.settings.confluence_parent_title)
+        if parent is None:
+            raise PmoError(f"space {space} has no page titled {self.settings.confluence_parent_title!r}")
+        return f"space {space}, parent page {parent.title!r} (id {parent.id})"
