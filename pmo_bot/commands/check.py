@@ -10,14 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pmo_bot import wiring
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
+from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
 from pmo_bot.comments.writer import render
 from pmo_bot.config import load_settings
+from pmo_bot.jobs import check_job
 from pmo_bot.richtext import plain_text
-from pmo_bot.rules import loader
-from pmo_bot.store import open_from_settings
 from pmo_bot.store.records import RunStatus
 
 
@@ -39,15 +37,12 @@ def check(
     Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error.
     """
     settings = load_settings(config)
-    bundle = loader.load([settings.rules_dir])
-    jira = wiring.jira_client(settings)
-    with open_from_settings(settings) as store:
-        options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))
-        summary = run_check(CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings), options)
+    options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))
+    summary, flavor = check_job(settings, options)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
     else:
-        print_summary(summary, verbose=verbose, flavor=jira.flavor)
+        print_summary(summary, verbose=verbose, flavor=flavor)
     if summary.status is RunStatus.FAILED:
         raise typer.Exit(1)
 

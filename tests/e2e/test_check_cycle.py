@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pmo_bot import wiring
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
+from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.config import Settings
 from pmo_bot.domain import Mode
-from pmo_bot.rules import loader
+from pmo_bot.jobs import check_job
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
-from pmo_bot.store import open_from_settings
 from tests.e2e.conftest import SiteReader, settings_for
 
 pytestmark = pytest.mark.slow
@@ -27,10 +25,7 @@ def site(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
 
 
 def check(settings: Settings, **options: object) -> CheckSummary:
-    bundle = loader.load([settings.rules_dir])
-    with open_from_settings(settings) as store:
-        deps = CheckDeps(jira=wiring.jira_client(settings), store=store, bundle=bundle, settings=settings)
-        return run_check(deps, CheckOptions(**options))  # type: ignore[arg-type]
+    return check_job(settings, CheckOptions(**options))[0]  # type: ignore[arg-type]
 
 
 def commented_keys(summary: CheckSummary) -> set[str]:
