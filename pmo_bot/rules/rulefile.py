@@ -195,7 +195,15 @@ class RuleReader:
             self.fail(path[:-1], f"operator '{op_name}' needs a 'value'")
             return _INVALID
         raw = data["value"]
-        if isinstance(raw, dict):
+        if isinstance(raw, dict) and "param" in raw:
+            # A parameter stands for a constant: it gets the constant's checks (list, regex, kind).
+            name = raw["param"]
+            if name not in self.params:
+                self.fail((*path, "param"), f"unknown parameter '{name}'{did_you_mean(name, self.params)}")
+                return _INVALID
+            raw = self.params[name]
+            raw = list(raw) if isinstance(raw, tuple) else raw
+        elif isinstance(raw, dict):
             return self.reference(raw, path, kind)
         if shape == "list":
             if not isinstance(raw, list):
@@ -249,13 +257,8 @@ class RuleReader:
             return _INVALID
 
     def reference(self, raw: dict[str, Any], path: Path, kind: Kind) -> Any:
-        (ref_kind,) = [key for key in ("param", "field", "metric") if key in raw]
+        (ref_kind,) = [key for key in ("field", "metric") if key in raw]
         name = raw[ref_kind]
-        if ref_kind == "param":
-            if name not in self.params:
-                self.fail((*path, "param"), f"unknown parameter '{name}'{did_you_mean(name, self.params)}")
-                return _INVALID
-            return self.constant(self.params[name], kind, path)
         if ref_kind == "field" and self.subject_kind("field", name, (*path, "field")) is None:
             return _INVALID
         scale = {key: self.number(raw[key], (*path, key)) for key in ("times", "plus") if key in raw}

@@ -119,3 +119,17 @@ def test_the_default_rule_pack_validates_and_its_tests_pass() -> None:
 
     assert validated.exit_code == 0, validated.output or validated.exception
     assert tested.exit_code == 0, tested.output
+
+
+def test_the_root_cli_prints_each_problem_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from pmo_bot.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rules", "validate", str(BROKEN / "unknown-operator.yaml")])
+
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{BROKEN / 'unknown-operator.yaml'}:6:30: rule 'the-rule' > check > op: "
+        "unknown operator 'gte' (did you mean 'ge'?)",
+        "error: 1 problem in the rule files",
+    ]

@@ -289,3 +289,19 @@ def test_items_that_no_rule_scopes_cost_no_evaluation(tmp_path: Path) -> None:
     items: list[Item] = [make_item(f"PAY-{n}") for n in range(1, 6)]
 
     assert evaluate_detailed(ruleset, items, ctx()).evaluations == 0
+
+
+def test_parameters_can_hold_lists_and_patterns(tmp_path: Path) -> None:
+    params = "    params: {allowed: [High, Highest], pattern: '^\\[[A-Z]+\\]'}\n"
+    ruleset = rules(
+        tmp_path,
+        rule("{field: priority, op: in, value: {param: allowed}}", rule_id="prio", extra=params)
+        + rule("{field: summary, op: regex, value: {param: pattern}}", rule_id="title", extra=params),
+    )
+    good = make_item("PAY-1", priority="High", summary="[PAY] Cards")
+    bad = make_item("PAY-2", priority="Low", summary="Cards")
+
+    assert [(f.rule_id, f.item_key) for f in evaluate(ruleset, [good, bad], ctx())] == [
+        ("prio", "PAY-2"),
+        ("title", "PAY-2"),
+    ]
