@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, cast
@@ -45,6 +45,7 @@ _METRIC_KINDS: Mapping[str, Kind] = {
     "string": "string",
 }
 ITEM_ATTRIBUTES = frozenset({f.name for f in fields(Item)} | {"is_epic", "is_done"})
+_TEMPLATE_PARAM = re.compile(r"\bparams\s*(?:\.\s*|\[\s*['\"])(\w+)")
 _QUOTES = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
 
 
@@ -77,6 +78,7 @@ def read_rule_file(doc: Document) -> ReadRules:
         reader = RuleReader(located, path, data)
         rule = reader.read()
         problems.extend(reader.problems)
+        problems.extend(reader.warnings)
         if rule is not None and not reader.problems:
             rules.append(rule)
             indexes.append(index)
@@ -94,7 +96,9 @@ class RuleReader:
     path: Path
     data: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # parameters referred to (unused ones are warned about)
 
     def fail(self, sub: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(self.located.problem((*self.path, *sub), message, key=key))
@@ -108,6 +112,10 @@ class RuleReader:
         scope = self.scope(data.get("scope") or {})
         for key in ("message", "remediation"):
             self.template(data[key], (key,))
+            self.used.update(_TEMPLATE_PARAM.findall(data[key]))
+        for name in sorted(set(self.params) - self.used):
+            problem = self.located.problem((*self.path, "params", name), f"parameter '{name}' is not used", key=True)
+            self.warnings.append(replace(problem, warning=True))
         if check is None or self.problems:
             return None
         grace = data.get("grace") or {}
@@ -202,6 +210,7 @@ class RuleReader:
                 self.fail((*path, "param"), f"unknown parameter '{name}'{did_you_mean(name, self.params)}")
                 return _INVALID
             raw = self.params[name]
+            self.used.add(name)
             raw = list(raw) if isinstance(raw, tuple) else raw
         elif isinstance(raw, dict):
             return self.reference(raw, path, kind)
@@ -270,6 +279,7 @@ class RuleReader:
         if isinstance(raw, dict):
             name = raw["param"]
             raw = self.params.get(name, _INVALID)
+            self.used.add(name)
             if raw is _INVALID:
                 self.fail((*path, "param"), f"unknown parameter '{name}'{did_you_mean(name, self.params)}")
                 return _INVALID

@@ -146,3 +146,20 @@ def _item(**overrides: object):  # type: ignore[no-untyped-def]
     from tests.factories import make_item
 
     return make_item("PAY-1", **overrides)
+
+
+def test_an_unused_parameter_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n  - id: r\n    title: T\n    category: c\n    severity: info\n"
+        "    params:\n      limit: 3\n      spare: 4\n      shown: 5\n"
+        "    check: {field: budget, op: le, value: {param: limit}}\n"
+        "    message: '{{ params.shown }}'\n    remediation: r\n"
+    )
+
+    bundle, problems = check([path])
+
+    assert bundle is not None
+    assert [(p.line, p.column, p.warning, p.message) for p in problems] == [
+        (8, 7, True, "parameter 'spare' is not used")
+    ]
