@@ -1,0 +1,183 @@
+"""Money: budget, spend and earned value rolled up per project and for the portfolio; alignment to goals.
+
+Roll-ups are over epics that have a budget (BAC > 0), so budget, spent and burn describe the same epics:
+- budget = sum of BAC; spent = sum of their cost (AC); burn = spent / budget;
+- progress = sum(EV) / sum(BAC), with EV = BAC x progress_ratio;
+- CPI = sum(EV) / sum(AC); SPI = sum(EV) / sum(PV) over epics whose PV is known;
+- EAC = sum of each epic's EAC, counting an epic without a forecast (nothing spent yet) at its budget.
+
+Alignment counts every unit of work: epics, and issues that sit under no epic. A unit is aligned when its
+goal (its own or inherited, see ``docs/metrics.md``) is a known, active goal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pmo_bot.domain import Item
+from pmo_bot.report.context import Alignment, GoalRow, ProjectRow, WorkBucket
+from pmo_bot.report.facts import Facts
+from pmo_bot.report.rag import Signals, assess
+
+BUCKET_KEYS = 10  # keys named under "unaligned" and "retired"
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    budget: float
+    spent: float
+    burn: float | None
+    progress: float | None
+    cpi: float | None
+    spi: float | None
+    eac: float | None
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def rollup(facts: Facts, epics: Sequence[Item]) -> Rollup:
+    budget = spent = earned = planned = planned_earned = eac = 0.0
+    for epic in epics:
+        m = facts.metrics(epic)
+        bac = m["budget"]
+        if bac is None or bac <= 0:
+            continue
+        cost = float(m["cost"] or 0.0)
+        ev = float(m["earned_value"] or 0.0)
+        budget += bac
+        spent += cost
+        earned += ev
+        pv = m["planned_value"]
+        if pv is not None:
+            planned += pv
+            planned_earned += ev
+        forecast = m["eac"]
+        eac += float(forecast) if forecast is not None else max(bac, cost)
+    return Rollup(
+        budget=round(budget, 2),
+        spent=round(spent, 2),
+        burn=_ratio(spent, budget),
+        progress=_ratio(earned, budget),
+        cpi=_ratio(earned, spent),
+        spi=_ratio(planned_earned, planned),
+        eac=round(eac, 2) if budget else None,
+    )
+
+
+def due_counts(facts: Facts, items: Sequence[Item]) -> tuple[int, int, int]:
+    """(overdue, due within the horizon, open deliverables with a due date)."""
+    horizon = facts.policy.horizon_days
+    overdue = soon = 0
+    open_with_due = facts.deliverables(items)
+    for item in open_with_due:
+        days = facts.metrics(item)["days_until_due"]
+        if days is not None and days < 0:
+            overdue += 1
+        elif days is not None and days <= horizon:
+            soon += 1
+    return overdue, soon, len(open_with_due)
+
+
+def compliance(facts: Facts, items: Sequence[Item]) -> tuple[float, int]:
+    errors = facts.errors_in(items)
+    return (1 - errors / len(items) if items else 1.0), errors
+
+
+def projects(facts: Facts) -> tuple[ProjectRow, ...]:
+    members: dict[str, list[Item]] = defaultdict(list)
+    for item in facts.items:
+        members[item.project].append(item)
+    rows = []
+    for key in sorted(members):
+        items = members[key]
+        money = rollup(facts, [i for i in items if i.is_epic])
+        overdue, soon, with_due = due_counts(facts, items)
+        score, errors = compliance(facts, items)
+        rag, reasons = assess(Signals(len(items), score, money.cpi, money.spi, overdue, with_due), facts.policy)
+        rows.append(
+            ProjectRow(
+                key=key,
+                rag=rag,
+                reasons=reasons,
+                items=len(items),
+                compliance_score=score,
+                open_findings=sum(len(facts.open_by_item.get(i.key, ())) for i in items),
+                errors=errors,
+                budget=money.budget,
+                spent=money.spent,
+                burn=money.burn,
+                progress=money.progress,
+                cpi=money.cpi,
+                spi=money.spi,
+                eac=money.eac,
+                overdue=overdue,
+                due_soon=soon,
+            )
+        )
+    return tuple(rows)
+
+
+def _units(facts: Facts) -> list[Item]:
+    """Epics, and issues under no epic (sub-tasks roll into their parent's cost)."""
+    return [
+        item
+        for item in facts.items
+        if item.is_epic or (item.hierarchy_level == 0 and not any(a.is_epic for a in facts.index.ancestors(item)))
+    ]
+
+
+def _bucket(facts: Facts, units: list[Item]) -> WorkBucket:
+    costed = sorted(((float(facts.metrics(u)["cost"] or 0.0), u.key) for u in units), key=lambda c: (-c[0], c[1]))
+    return WorkBucket(len(units), round(sum(c for c, _ in costed), 2), tuple(k for _, k in costed[:BUCKET_KEYS]))
+
+
+def alignment(facts: Facts) -> Alignment:
+    spent_by_goal: dict[str, float] = defaultdict(float)
+    epics_by_goal: dict[str, int] = defaultdict(int)
+    unaligned: list[Item] = []
+    retired: list[Item] = []
+    total = aligned = 0.0
+    for unit in _units(facts):
+        m = facts.metrics(unit)
+        cost = float(m["cost"] or 0.0)
+        total += cost
+        goal_id = m["goal_id"]
+        if goal_id is None:
+            unaligned.append(unit)
+            continue
+        spent_by_goal[goal_id] += cost
+        epics_by_goal[goal_id] += unit.is_epic
+        if m["goal_active"]:
+            aligned += cost
+        else:
+            retired.append(unit)
+    committed = facts.ctx.goal_committed or {}
+    goals = []
+    for goal in sorted(facts.ctx.goals.values(), key=lambda g: g.id):
+        envelope = goal.budget_envelope
+        goals.append(
+            GoalRow(
+                id=goal.id,
+                name=goal.name,
+                owner=goal.owner,
+                active=goal.active,
+                epics=epics_by_goal.get(goal.id, 0),
+                envelope=envelope,
+                committed=round(committed.get(goal.id, 0.0), 2),
+                spent=round(spent_by_goal.get(goal.id, 0.0), 2),
+                envelope_used=committed.get(goal.id, 0.0) / envelope if envelope else None,
+                spend_share=_ratio(spent_by_goal.get(goal.id, 0.0), total),
+            )
+        )
+    return Alignment(
+        goals=tuple(goals),
+        spent_total=round(total, 2),
+        aligned_spent=round(aligned, 2),
+        aligned_share=_ratio(aligned, total),
+        unaligned=_bucket(facts, unaligned),
+        retired=_bucket(facts, retired),
+    )
