@@ -86,6 +86,22 @@ def test_children_and_cql_search(site: Site) -> None:
     validated_error(site.session.get(site.v1("content/search"), params={"cql": "parent = = 3"}), 400)
 
 
+@covers("GET {wiki}/rest/api/content/{id}/child/page")
+def test_child_pages_page_with_start_limit_and_next_links(site: Site) -> None:
+    parent = create_v1(site, site.unique("Paged parent"), find_page(site, REPORTS)["id"])["id"]
+    children = [create_v1(site, site.unique("Paged child"), parent)["id"] for _ in range(5)]
+    url: str | None = site.v1(f"content/{parent}/child/page")
+    params: dict[str, int] | None = {"limit": 2}
+    seen: list[str] = []
+    while url:
+        page = validated(site.session.get(url, params=params))
+        assert page["size"] == len(page["results"]) <= 2
+        seen += [c["id"] for c in page["results"]]
+        nxt = page["_links"].get("next")
+        url, params = (site.wiki + nxt if nxt else None), None
+    assert sorted(seen) == sorted(children)
+
+
 @covers(
     "GET {wiki}/rest/api/content/{id}/label",
     "POST {wiki}/rest/api/content/{id}/label",

@@ -99,6 +99,8 @@ def test_comment_list_paginates(site: Site) -> None:
         assert [c["id"] for c in page["comments"]] == ids[1:2]
         everything = validated(site.session.get(url))
         assert [c["id"] for c in everything["comments"]] == ids
+        newest_first = validated(site.session.get(url, params={"orderBy": "-created"}))
+        assert [c["id"] for c in newest_first["comments"]] == ids[::-1]
 
 
 @covers("GET /rest/api/{v}/issue/{issueIdOrKey}/comment", "POST /rest/api/{v}/comment/list")
