@@ -21,7 +21,7 @@ from pmo_bot.rules.fixtures import fixture_schema
 from pmo_bot.rules.loader import Bundle, check
 from pmo_bot.rules.problems import Problem
 from pmo_bot.rules.schema import rates_schema, rule_file_schema, strategy_schema, waivers_schema
-from pmo_bot.rules.testing import load_fixtures, run_fixture
+from pmo_bot.rules.testing import coverage_gaps, load_fixtures, run_fixture
 
 app = typer.Typer(help="Rule files: validate, test, list, and the JSON Schema for editors.", no_args_is_help=True)
 
@@ -95,8 +95,11 @@ def schema(
 def run_tests(
     paths: PathsArgument = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing cases too.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also fail when a rule lacks a case where it fires or stays quiet.")
+    ] = False,
 ) -> None:
-    """Run the rule tests (rules/tests/*.yaml) and show a diff for each failing expectation."""
+    """Run the rule tests (rules/tests/*.yaml), show a diff for each failing expectation, list untested rules."""
     bundle, _ = load_bundle(paths, date.today())
     fixtures, problems = load_fixtures(bundle, list(bundle.fixtures))
     if problems:
@@ -114,8 +117,11 @@ def run_tests(
             typer.echo(f"FAIL {result.file} :: {result.case}")
             for failure in result.failures:
                 typer.echo(f"  {failure}")
+    gaps = coverage_gaps(bundle, fixtures)
+    for gap in gaps:
+        typer.echo(f"untested: {gap}", err=True)
     typer.echo(f"{passed} passed, {failed} failed ({len(fixtures)} files)")
-    if failed or not fixtures:
+    if failed or not fixtures or (strict and gaps):
         if not fixtures:
             typer.echo("no rule tests found (rules/tests/*.yaml)", err=True)
         raise typer.Exit(1)

@@ -125,3 +125,15 @@ def _differences(expectation: Expectation, finding: Finding) -> list[str]:
             how = "to contain" if key in _SUBSTRING else "to be"
             differences.append(f"{head}: expected {key} {how}\n    - {wanted}\n    + {actual}")
     return differences
+
+
+def coverage_gaps(bundle: Bundle, fixtures: Sequence[Fixture]) -> list[str]:
+    """Rules with no test case where they fire, or none where they stay quiet."""
+    fires = {e.rule for f in fixtures for c in f.cases for e in c.expectations if e.present}
+    quiet = {e.rule for f in fixtures for c in f.cases for e in c.expectations if not e.present}
+    gaps = []
+    for rule_id in bundle.ruleset.ids:
+        missing = [what for what, seen in (("fires", fires), ("stays quiet", quiet)) if rule_id not in seen]
+        if missing:
+            gaps.append(f"rule '{rule_id}' has no test where it {' or where it '.join(missing)}")
+    return gaps

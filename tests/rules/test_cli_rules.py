@@ -115,7 +115,7 @@ def test_the_default_rule_pack_validates_and_its_tests_pass() -> None:
         pytest.skip("the default pack ships no rule tests yet")
 
     validated = runner.invoke(app, ["validate", str(pack), "--today", "2026-11-28"])
-    tested = runner.invoke(app, ["test", str(pack)])
+    tested = runner.invoke(app, ["test", str(pack), "--strict"])  # every rule: a case firing, one quiet
 
     assert validated.exit_code == 0, validated.output or validated.exception
     assert tested.exit_code == 0, tested.output
@@ -133,3 +133,13 @@ def test_the_root_cli_prints_each_problem_and_exits_2(capsys: pytest.CaptureFixt
         "unknown operator 'gte' (did you mean 'ge'?)",
         "error: 1 problem in the rule files",
     ]
+
+
+def test_rules_test_lists_untested_rules_and_fails_with_strict(rules_dir: Path) -> None:
+    lenient = runner.invoke(app, ["test", str(rules_dir)])
+    strict = runner.invoke(app, ["test", str(rules_dir), "--strict"])
+
+    assert lenient.exit_code == 0
+    assert "untested: rule 'cpi-above-threshold' has no test where it stays quiet" in lenient.output
+    assert "untested: rule 'not-stale-in-progress' has no test where it fires or where it stays quiet" in lenient.output
+    assert strict.exit_code == 1
