@@ -12,7 +12,15 @@ def jira_time(value: datetime) -> str:
     """``2026-11-20T09:58:12.345+0000``: milliseconds and an offset without a colon, as Jira sends them."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}" + value.strftime("%z")
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds()) // 60 if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    # f-strings rather than strftime: this runs for every timestamp of every search page.
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+        f"{value.second:02d}.{value.microsecond // 1000:03d}{sign}{hours:02d}{minutes:02d}"
+    )
 
 
 def jira_date(value: date | None) -> str | None:
