@@ -1,0 +1,79 @@
+"""How the report writes numbers and untrusted text: the Jinja filters of ``render`` (plain functions, tested).
+
+Missing values (``None``) render as an en dash. Money is rounded to whole units with thousands separators and
+the currency's symbol (its ISO code for currencies without a common symbol).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+DASH = "–"
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+# XML 1.0 forbids C0 controls except tab/newline/return, lone surrogates and U+FFFE/U+FFFF; C1 controls are
+# allowed but invisible, so they go too.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Untrusted text without the characters XML cannot carry."""
+    return _ILLEGAL.sub("", text)
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def money(value: object, currency: str = "EUR") -> str:
+    number = _finite(value)
+    if number is None:
+        return DASH
+    sign = "-" if round(number) < 0 else ""
+    amount = f"{abs(number):,.0f}"
+    symbol = SYMBOLS.get(currency.upper())
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def compact_money(value: object, currency: str = "EUR") -> str:
+    """1.2M, 350k: for headline tiles and chart labels."""
+    number = _finite(value)
+    if number is None:
+        return DASH
+    symbol = SYMBOLS.get(currency.upper(), "")
+    size = abs(number)
+    text = f"{size / 1e6:.1f}M" if size >= 1e6 else f"{size / 1e3:.0f}k" if size >= 1e4 else f"{size:,.0f}"
+    text = f"{'-' if number < 0 else ''}{symbol}{text}"
+    return text if symbol else f"{text} {currency}"
+
+
+def percent(value: object, digits: int = 0) -> str:
+    number = _finite(value)
+    return DASH if number is None else f"{number * 100:,.{digits}f}%"
+
+
+def index(value: object) -> str:
+    """CPI, SPI: two decimals."""
+    number = _finite(value)
+    return DASH if number is None else f"{number:.2f}"
+
+
+def count(value: object) -> str:
+    number = _finite(value)
+    return DASH if number is None else f"{number:,.0f}"
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return value.isoformat()
+
+
+def plural(number: int, word: str, many: str | None = None) -> str:
+    return f"{number:,} {word if number == 1 else many or word + 's'}"

@@ -1,0 +1,174 @@
+"""The one home of Jinja2 for the report: storage-format page, HTML preview and the index page.
+
+Templates come from an admin's directory first (``templates_dir``), then from the packaged
+``report_templates/``; ``default:NAME`` always names the packaged one, so an override can extend it and
+replace a single block. Autoescaping is on for every template, undefined names raise (``StrictUndefined``), and
+every value written is stripped of characters XML cannot carry. The documented context is
+``docs/report.md``: ``report`` (a ``PortfolioReport``), ``charts`` (attached image filenames), ``images``
+(HTML only: filename -> data URI) and ``format`` ("storage" or "html").
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    pass_context,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from pmo_bot.errors import ConfigError
+from pmo_bot.report import numbers
+from pmo_bot.report.charts import render_charts
+from pmo_bot.report.context import PortfolioReport
+from pmo_bot.report.csvexport import cut_lists
+from pmo_bot.report.publish import File, RenderedPage
+
+STORAGE_PAGE = "storage/page.xml.j2"
+HTML_PAGE = "html/page.html.j2"
+INDEX_PAGE = "storage/index.xml.j2"
+
+
+def packaged_dir() -> Path:
+    """``report_templates/`` of a source checkout, else the copy installed inside the package."""
+    source = Path(__file__).resolve().parents[2] / "report_templates"
+    if source.is_dir():
+        return source
+    return Path(str(files("pmo_bot") / "_data" / "report_templates"))
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return numbers.DASH
+    if isinstance(value, Markup):
+        return Markup(numbers.clean(str(value)))  # noqa: S704 - removing characters never creates markup
+    if isinstance(value, str):
+        return numbers.clean(value)
+    return value
+
+
+def cdata(value: Any) -> Markup:
+    """A CDATA section for ``ac:plain-text-*-body``: a ``]]>`` in the text is split across two sections."""
+    text = numbers.clean(str(value)).replace("]]>", "]]]]><![CDATA[>")
+    return Markup(f"<![CDATA[{text}]]>")  # noqa: S704 - the text is inside CDATA, ]]> split above
+
+
+@pass_context
+def _money(ctx: Context, value: object) -> str:
+    return numbers.money(value, ctx["report"].currency)
+
+
+@pass_context
+def _compact(ctx: Context, value: object) -> str:
+    return numbers.compact_money(value, ctx["report"].currency)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(templates_dir: Path | None = None) -> Environment:
+    packaged = FileSystemLoader(packaged_dir())
+    loaders: list[Any] = []
+    if templates_dir is not None:
+        if not Path(templates_dir).is_dir():
+            raise ConfigError(f"templates_dir {templates_dir} is not a directory: create it or unset templates_dir")
+        loaders.append(FileSystemLoader(templates_dir))
+    loaders += [PrefixLoader({"default": packaged}, delimiter=":"), packaged]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        money=_money,
+        compact=_compact,
+        percent=numbers.percent,
+        index=numbers.index,
+        count=numbers.count,
+        day=numbers.day,
+        cdata=cdata,
+    )
+    env.globals["plural"] = numbers.plural
+    return env
+
+
+def _render(name: str, templates_dir: Path | None, **context: Any) -> str:
+    try:
+        return environment(templates_dir).get_template(name).render(**context)
+    except TemplateError as error:
+        where = f" (templates_dir {templates_dir})" if templates_dir else ""
+        raise ConfigError(f"report template {name}{where} failed: {error}") from error
+
+
+def render_storage(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
+    """The weekly page body in Confluence storage format; charts are attachments shown with ``ac:image``."""
+    return _render(
+        STORAGE_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images={}, format="storage"
+    )
+
+
+def render_html(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
+    """A standalone HTML page with the charts embedded, for readers without Confluence and for the demo."""
+    images = {name: "data:image/png;base64," + base64.b64encode(data).decode() for name, data in sorted(charts.items())}
+    return _render(HTML_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images=images, format="html")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One weekly page listed on the index (from the store's ``ReportPage`` records)."""
+
+    week: str
+    title: str
+    published: date | None = None
+
+
+def render_index(
+    entries: Sequence[IndexEntry], latest: PortfolioReport | None, templates_dir: Path | None = None
+) -> str:
+    """The parent page: the latest headline and a link to every weekly page, newest first."""
+    ordered = tuple(sorted(entries, key=lambda e: e.week, reverse=True))
+    return _render(INDEX_PAGE, templates_dir, entries=ordered, report=latest, format="storage", charts=(), images={})
+
+
+DEFAULT_TITLE = "Portfolio report — {year}-W{week:02d}"
+DEFAULT_LABELS = ("pmo-report", "pmo-report-{year}-{week:02d}")
+
+
+def week_parts(week: str) -> dict[str, int]:
+    year, number = week.upper().split("-W")
+    return {"year": int(year), "week": int(number)}
+
+
+def rendered_page(
+    report: PortfolioReport,
+    *,
+    title_pattern: str = DEFAULT_TITLE,
+    label_patterns: Sequence[str] = DEFAULT_LABELS,
+    templates_dir: Path | None = None,
+) -> RenderedPage:
+    """Everything the publisher writes for one week: title, storage body, charts and CSVs, labels."""
+    parts = week_parts(report.week)
+    charts = render_charts(report)
+    files = [File(name, data, "image/png") for name, data in sorted(charts.items())]
+    files += [File(name, data, "text/csv") for name, data in sorted(cut_lists(report).items())]
+    return RenderedPage(
+        title=title_pattern.format(**parts),
+        body=render_storage(report, charts, templates_dir),
+        files=tuple(files),
+        labels=tuple(pattern.format(**parts) for pattern in label_patterns),
+    )
