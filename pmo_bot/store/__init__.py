@@ -6,12 +6,18 @@ repositories take and return frozen domain values and records, never ORM rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
+from sqlalchemy.exc import OperationalError
+
+from pmo_bot import logs
 from pmo_bot.config import Settings
+from pmo_bot.errors import StoreError
 from pmo_bot.store import schema
 from pmo_bot.store.comments import BotComments
-from pmo_bot.store.db import Database, make_engine
+from pmo_bot.store.db import Database, describe, make_engine
 from pmo_bot.store.findings import Findings
 from pmo_bot.store.items import Items
 from pmo_bot.store.runs import Runs
@@ -46,11 +52,22 @@ def open_store(database_url: str, *, auto_upgrade: bool = True) -> Store:
     """Connect, refuse an unknown (newer) schema, and upgrade an older one (or demand ``pmo-bot db upgrade``)."""
     engine = make_engine(database_url)
     try:
-        schema.ensure_current(engine, auto_upgrade=auto_upgrade)
+        with _reachable(database_url):
+            schema.ensure_current(engine, auto_upgrade=auto_upgrade)
     except BaseException:
         engine.dispose()
         raise
     return Store(Database(engine))
+
+
+@contextmanager
+def _reachable(database_url: str) -> Iterator[None]:
+    """Turn "cannot connect" into a sentence an admin can act on (password masked)."""
+    try:
+        yield
+    except OperationalError as error:
+        reason = logs.redact_text(str(error.orig or error).strip().splitlines()[0])
+        raise StoreError(f"cannot open the database {describe(database_url)}: {reason}") from None
 
 
 def open_from_settings(settings: Settings) -> Store:
@@ -61,7 +78,8 @@ def upgrade_schema(database_url: str) -> tuple[str | None, str]:
     """``pmo-bot db upgrade``: migrate to the newest known revision. Returns (before, after)."""
     engine = make_engine(database_url)
     try:
-        return schema.upgrade(engine)
+        with _reachable(database_url):
+            return schema.upgrade(engine)
     finally:
         engine.dispose()
 
@@ -69,7 +87,8 @@ def upgrade_schema(database_url: str) -> tuple[str | None, str]:
 def schema_status(database_url: str) -> schema.SchemaStatus:
     engine = make_engine(database_url)
     try:
-        return schema.status(engine)
+        with _reachable(database_url):
+            return schema.status(engine)
     finally:
         engine.dispose()
 

@@ -87,16 +87,13 @@ class Database:
 
 
 def upsert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE, in chunks: one statement per chunk, on SQLite and PostgreSQL."""
+    """INSERT ... ON CONFLICT (keys) DO UPDATE for many rows: compiled once, sent as one executemany."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    per_chunk = max(1, 30000 // max(1, len(rows[0])) // 4)  # well under both backends' parameter limits
-    for start in range(0, len(rows), per_chunk):
-        statement = insert(table).values(list(rows[start : start + per_chunk]))
-        updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-        session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates))
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    statement = insert(table)
+    updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
 
 
 def chunked(values: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Table, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, DateTime, Index, String, Table, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -43,11 +42,25 @@ def table(name: str) -> Table:
     return metadata.tables[name]
 
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+class CleanText(TypeDecorator[str]):
+    """Text with NUL characters replaced (U+FFFD): PostgreSQL refuses them, and Jira text can carry them."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x00", "\ufffd") if value is not None else None
+
+
+JSONType = JSON()  # not JSONB: jsonb refuses "\u0000", and snapshots must round-trip whatever Jira sent
 
 
 def _json(**kwargs: Any) -> Any:
     return Field(sa_type=JSONType, **kwargs)
+
+
+def _text(length: int | None = None, **kwargs: Any) -> Any:
+    return Field(sa_type=CleanText(length) if length else CleanText(), **kwargs)
 
 
 def _instant(**kwargs: Any) -> Any:
@@ -59,29 +72,29 @@ class RunRow(SQLModel, table=True):
     __table_args__ = (Index("ix_runs_kind_started", "kind", "started_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # check | report
+    kind: str = _text(16)  # check | report
     started_at: datetime = _instant()
     finished_at: datetime | None = _instant(default=None)
-    status: str = Field(max_length=16)  # running | succeeded | failed | partial
+    status: str = _text(16)  # running | succeeded | failed | partial
     counts: dict[str, Any] = _json(default_factory=dict)
-    error: str | None = None
+    error: str | None = _text(default=None)
 
 
 class ItemRow(SQLModel, table=True):
     __tablename__ = "items"
 
-    key: str = Field(primary_key=True, max_length=64)
-    id: str = Field(max_length=32)
-    project: str = Field(index=True, max_length=64)
-    issue_type: str = Field(max_length=128)
+    key: str = _text(64, primary_key=True)
+    id: str = _text(32)
+    project: str = _text(64, index=True)
+    issue_type: str = _text(128)
     hierarchy_level: int
-    summary: str
-    status: str = Field(max_length=128)
-    status_category: str = Field(max_length=16)
+    summary: str = _text()
+    status: str = _text(128)
+    status_category: str = _text(16)
     updated: datetime = _instant()
-    parent_key: str | None = Field(default=None, index=True, max_length=64)
+    parent_key: str | None = _text(64, default=None, index=True)
     snapshot: dict[str, Any] = _json()
-    content_hash: str = Field(max_length=64)  # of the snapshot without ``updated``: tells real edits apart
+    content_hash: str = _text(64)  # of the snapshot without ``updated``: tells real edits apart
     last_seen_run: int | None = None
     deleted: bool = False
 
@@ -90,19 +103,19 @@ class FindingRow(SQLModel, table=True):
     __tablename__ = "findings"
     __table_args__ = (Index("ix_findings_status", "status"), Index("ix_findings_item", "item_key"))
 
-    rule_id: str = Field(primary_key=True, max_length=128)
-    item_key: str = Field(primary_key=True, max_length=64)
-    title: str
-    severity: str = Field(max_length=16)
-    category: str = Field(max_length=64)
-    mode: str = Field(max_length=16)
-    status: str = Field(max_length=16)  # open | resolved | waived
-    observed: str
-    expected: str
-    message: str
-    remediation: str
-    fingerprint: str = Field(max_length=128)
-    waiver: str | None = None
+    rule_id: str = _text(128, primary_key=True)
+    item_key: str = _text(64, primary_key=True)
+    title: str = _text()
+    severity: str = _text(16)
+    category: str = _text(64)
+    mode: str = _text(16)
+    status: str = _text(16)  # open | resolved | waived
+    observed: str = _text()
+    expected: str = _text()
+    message: str = _text()
+    remediation: str = _text()
+    fingerprint: str = _text(128)
+    waiver: str | None = _text(default=None)
     baseline: bool = False  # recorded by a --baseline run: not commented while baseline_new_only is on
     first_seen: datetime = _instant()
     last_seen: datetime = _instant()

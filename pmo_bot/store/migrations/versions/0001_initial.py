@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSON = sa.JSON()  # not JSONB: jsonb refuses "\u0000"
 
 
 def _instant(name: str, nullable: bool = False) -> sa.Column[object]:
@@ -120,6 +119,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("report_pages", "weekly_snapshots", "sync_watermarks", "bot_comments", "findings", "items"):
+    for table in ("report_pages", "weekly_snapshots", "sync_watermarks", "bot_comments", "findings", "items", "runs"):
         op.drop_table(table)
-    op.drop_table("runs")
