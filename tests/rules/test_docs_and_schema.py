@@ -93,3 +93,22 @@ def test_the_first_rule_guide_works_and_its_error_example_is_real(tmp_path: Path
     _, problems = check([path])
     line, column, message = error_line.groups()
     assert [str(p) for p in problems] == [f"{path}:{line}:{column}: {message}"]
+
+
+def test_the_first_rule_guide_test_passes(tmp_path: Path) -> None:
+    from pmo_bot.rules.loader import load
+    from pmo_bot.rules.testing import load_fixtures, run_fixture
+
+    guide = DOCS.split("## Write your first rule", 1)[1].split("## Rule files", 1)[0]
+    rule_yaml, test_yaml = (
+        re.sub(r"^ {3}", "", block, flags=re.MULTILINE) for block in re.findall(r"```yaml\n(.*?)```", guide, re.DOTALL)
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "my-rules.yaml").write_text(rule_yaml, encoding="utf-8")
+    (tmp_path / "tests" / "epic-has-owner.yaml").write_text(test_yaml, encoding="utf-8")
+
+    bundle = load([tmp_path])
+    fixtures, problems = load_fixtures(bundle, list(bundle.fixtures))
+
+    assert problems == []
+    assert [result.failures for result in run_fixture(bundle, fixtures[0])] == [()]
