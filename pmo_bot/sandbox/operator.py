@@ -38,14 +38,19 @@ async def _json_body(request: Request) -> Any:
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     async def health(_: Request) -> Response:
         jira = sandbox.jira
-        return JSONResponse({
-            "status": "ok",
-            "flavor": sandbox.flavor,
-            "issues": len(jira.issues),
-            "projects": len(jira.projects),
-            "seed": {"profile": sandbox.last_seed.profile, "issues": sandbox.last_seed.issues,
-                     "seed": sandbox.last_seed.seed},
-        })  # fmt: skip
+        return JSONResponse(
+            {
+                "status": "ok",
+                "flavor": sandbox.flavor,
+                "issues": len(jira.issues),
+                "projects": len(jira.projects),
+                "seed": {
+                    "profile": sandbox.last_seed.profile,
+                    "issues": sandbox.last_seed.issues,
+                    "seed": sandbox.last_seed.seed,
+                },
+            }
+        )
 
     async def reset(_: Request) -> Response:
         sandbox.reset()

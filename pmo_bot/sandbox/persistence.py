@@ -59,11 +59,15 @@ class Persistence:
             changes = self.sandbox.changes
             seed = self.sandbox.last_seed
             parts = {
-                "meta": json.dumps({"flavor": self.sandbox.flavor, "seed": {
-                    "profile": seed.profile, "issues": seed.issues, "seed": seed.seed}}),
+                "meta": json.dumps(
+                    {
+                        "flavor": self.sandbox.flavor,
+                        "seed": {"profile": seed.profile, "issues": seed.issues, "seed": seed.seed},
+                    }
+                ),
                 "jira": json.dumps(jira_snapshot.snapshot(self.sandbox.jira)),
                 "confluence": json.dumps(self.sandbox.confluence.snapshot()),
-            }  # fmt: skip
+            }
         with self._connect() as db:
             db.executemany("INSERT OR REPLACE INTO snapshot (part, data) VALUES (?, ?)", parts.items())
         self._saved_changes = changes

@@ -16,8 +16,20 @@ def build_site(stories: int = 40, *, projects: tuple[str, ...] = ("ALP", "BET"))
     issues: list[SeedIssue] = []
     for project in projects:
         created = NOW - timedelta(days=30)
-        issues.append(SeedIssue(f"{project}-1", project, "Epic", f"{project} epic", "In Progress", created, created,
-                                ALICE.account_id, epic_name=f"{project} epic", budget=1000.0))  # fmt: skip
+        issues.append(
+            SeedIssue(
+                f"{project}-1",
+                project,
+                "Epic",
+                f"{project} epic",
+                "In Progress",
+                created,
+                created,
+                ALICE.account_id,
+                epic_name=f"{project} epic",
+                budget=1000.0,
+            )
+        )
         for number in range(2, stories + 2):
             when = created + timedelta(hours=number)
             issues.append(
@@ -39,12 +51,23 @@ def build_site(stories: int = 40, *, projects: tuple[str, ...] = ("ALP", "BET"))
                     original_estimate_seconds=8 * 3600,
                     remaining_estimate_seconds=8 * 3600,
                     worklogs=(SeedWorklog(ALICE.account_id, when, 3600),) if number == 2 else (),
-                )  # fmt: skip
+                )
             )
         sub = created + timedelta(days=1)
-        issues.append(SeedIssue(f"{project}-{stories + 2}", project, "Sub-task", f"Sub-task of {project}-2", "To Do",
-                                sub, sub, BOB.account_id, parent=f"{project}-2",
-                                worklogs=(SeedWorklog(BOB.account_id, sub, 1800),)))  # fmt: skip
+        issues.append(
+            SeedIssue(
+                f"{project}-{stories + 2}",
+                project,
+                "Sub-task",
+                f"Sub-task of {project}-2",
+                "To Do",
+                sub,
+                sub,
+                BOB.account_id,
+                parent=f"{project}-2",
+                worklogs=(SeedWorklog(BOB.account_id, sub, 1800),),
+            )
+        )
     return SeedData(
         users=(ALICE, BOB),
         projects=tuple(SeedProject(p, f"Project {p}", ALICE.account_id) for p in projects),
