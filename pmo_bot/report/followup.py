@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pmo_bot import portfolio
@@ -49,7 +50,11 @@ def waivers(facts: Facts) -> Waivers:
 
 def live_metrics(facts: Facts) -> Mapping[str, Any]:
     """This week's portfolio numbers, computed as each check run records them (``portfolio.weekly_metrics``)."""
-    current = [s.finding for s in facts.inputs.findings if s.status is not FindingStatus.RESOLVED]
+    current = [
+        s.finding if s.status is FindingStatus.OPEN or s.finding.waived else replace(s.finding, waiver="waived")
+        for s in facts.inputs.findings
+        if s.status is not FindingStatus.RESOLVED
+    ]
     return portfolio.weekly_metrics(facts.items, current, facts.ctx)["portfolio"]
 
 
