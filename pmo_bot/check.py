@@ -11,7 +11,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -118,6 +118,13 @@ def _zone(name: str) -> tzinfo:
         return UTC
 
 
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def existing_comments(store: Store, states: Mapping[str, Mapping[str, Any]]) -> dict[str, ExistingComment]:
     """The bot's comments as the store knows them, completed from the issue properties Jira returned."""
     found: dict[str, ExistingComment] = {}
@@ -206,7 +213,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             docs_url=settings.rules_docs_url,
             waiver_procedure=settings.waiver_procedure,
         )
-        plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed)
+        plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed, today=today)
         if not options.dry_run:
             enforce_cap(plan, settings.max_comment_writes)
             writer = CommentWriter(jira, store, me, today=today, clock=deps.clock)

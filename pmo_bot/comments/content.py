@@ -53,10 +53,17 @@ class CommentContent:
         return not self.findings
 
     def fingerprint(self) -> str:
-        parts = [self.issue_key, str(self.hidden), self.docs_url or "", self.waiver_procedure]
+        """``<which findings>.<their wording>``: the first part changes when a finding appears, goes or
+        changes severity; the second also when only its text moves (a day count, an amount)."""
+        which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), str(self.hidden)]
+        parts = [*which, self.docs_url or "", self.waiver_procedure]
         for f in self.findings:
-            parts.extend((f.rule_id, f.title, f.severity, f.message, f.observed, f.expected, f.remediation))
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+            parts.extend((f.title, f.message, f.observed, f.expected, f.remediation))
+        return f"{_digest(which, 16)}.{_digest(parts, 16)}"
+
+
+def _digest(parts: list[str], size: int) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
 
 
 def build_content(

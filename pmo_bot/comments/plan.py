@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from pmo_bot.comments.content import CommentContent, build_content
@@ -35,6 +36,7 @@ class ExistingComment:
     comment_id: str
     fingerprint: str
     resolved: bool
+    written: date | None = None  # when it was last written; None: unknown (refresh when wording drifts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class PlannedComment:
 @dataclass(frozen=True, slots=True)
 class CommentPolicy:
     resolved_comment: str = "keep"  # "keep": edit to an all-pass note; "delete": remove the comment
+    refresh_days: int = 7  # wording-only changes (day counts, amounts) are written at most this often
     docs_url: str | None = None
     waiver_procedure: str = "Ask the PMO for a waiver (rule id, reason, approver, expiry date)."
 
@@ -60,11 +63,24 @@ def visible_findings(findings: Iterable[Finding], suppressed: Collection[tuple[s
     ]
 
 
+def needs_update(current: ExistingComment, fingerprint: str, policy: CommentPolicy, today: date) -> bool:
+    """Edit at once when the findings shown change; when only their wording drifts (an overdue count grows
+    every day), edit at most every ``refresh_days``, so time alone never churns comments daily."""
+    if current.fingerprint == fingerprint:
+        return False
+    which, _, _ = current.fingerprint.partition(".")
+    if which != fingerprint.partition(".")[0] or current.written is None:
+        return True
+    return (today - current.written).days >= policy.refresh_days
+
+
 def plan_comments(
     findings_by_issue: Mapping[str, Iterable[Finding]],
     existing: Mapping[str, ExistingComment],
     policy: CommentPolicy,
     suppressed: Collection[tuple[str, str]] = (),
+    *,
+    today: date,
 ) -> list[PlannedComment]:
     """Decide, for every evaluated issue, what happens to its comment. Issues absent from
     ``findings_by_issue`` were not evaluated this run and are left alone."""
@@ -76,7 +92,7 @@ def plan_comments(
         if shown:
             if current is None:
                 action = Action.CREATE
-            elif current.fingerprint != content.fingerprint():
+            elif needs_update(current, content.fingerprint(), policy, today):
                 action = Action.UPDATE
             else:
                 action = Action.UNCHANGED

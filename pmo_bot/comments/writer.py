@@ -140,7 +140,13 @@ class CommentWriter:
         self.store.comments.record(
             key, comment_id, fingerprint=fingerprint, body_hash=body_hash(body), state=state, now=self.clock()
         )
-        value = {"commentId": comment_id, "fingerprint": fingerprint, "state": state.value, "version": 1}
+        value = {
+            "commentId": comment_id,
+            "fingerprint": fingerprint,
+            "state": state.value,
+            "written": self.today.isoformat(),
+            "version": 1,
+        }
         try:
             self.jira.set_issue_property(key, STATE_PROPERTY, value)
         except AuthError:

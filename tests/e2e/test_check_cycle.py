@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.config import Settings
-from pmo_bot.domain import Mode
+from pmo_bot.domain import Mode, StatusCategory
 from pmo_bot.jobs import check_job
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
+from pmo_bot.store import open_from_settings
 from tests.e2e.conftest import SiteReader, settings_for
 
 pytestmark = pytest.mark.slow
+IN_PROGRESS = StatusCategory.IN_PROGRESS
 
 
 @pytest.fixture(params=["cloud", "datacenter"])
@@ -51,20 +52,43 @@ def test_full_cycle_keeps_exactly_one_comment_per_issue(site: RunningSandbox, da
     assert second.writes_done == {}
     assert second.sync.kind == "incremental"
 
-    # A project manager changes an issue so that one of its findings changes: that comment is edited in place.
-    target = sorted(expected)[0]
-    before = reader.bot_comments(target)[0]
-    reader.edit(target, {"duedate": (date.today() - timedelta(days=40)).isoformat()})
+    # A project manager takes the budget off a commented epic: a new finding, so that comment is edited in place.
+    budget_field = reader.fields_by_name()["Budget"]
+    with open_from_settings(settings) as store:
+        epics = [
+            i for i in store.items.get_many(expected) if i.is_epic and i.budget and i.status_category is IN_PROGRESS
+        ]
+    target = epics[0].key
+    before = reader.bot_comments(target)
+    reader.edit(target, {budget_field: None})
     third = check(settings)
     after = reader.bot_comments(target)
-    assert len(after) == 1
-    assert after[0]["id"] == before["id"]
-    assert third.writes_done.get("create", 0) == 0
+    assert [c["id"] for c in after] == [c["id"] for c in before]
+    assert third.writes_done == {"update": 1}
+    (updated,) = [p for p in third.plan if p.action.writes]
+    shown = {f.rule_id: f.title for f in updated.content.findings}
+    assert updated.issue_key == target
+    assert "epic-has-budget" in shown
+    assert shown["epic-has-budget"] in str(after[0]["body"])
+
+    # Someone assigns an issue whose only problem was "in progress without assignee": its comment says so.
+    unassigned = [
+        p.issue_key for p in first.plan if [f.rule_id for f in p.content.findings] == ["in-progress-has-assignee"]
+    ]
+    fixed = unassigned[0]
+    who = {"accountId": reader.me} if site.flavor == "cloud" else {"name": reader.me}
+    reader.edit(fixed, {"assignee": who})
+    fourth = check(settings)
+    assert fourth.writes_done == {"resolve": 1}
+    note = reader.bot_comments(fixed)
+    assert len(note) == 1
+    assert "all checks pass" in str(note[0]["body"])
 
     # Losing the database loses nothing: the bot finds its comments again and writes no second one.
     database.unlink()
-    fourth = check(settings)
-    assert fourth.writes_done.get("create", 0) == 0
+    fifth = check(settings)
+    assert fifth.writes_done.get("create", 0) == 0
+    assert fifth.adopted == 0  # the issue properties told it where its comments are
     for key in sorted(expected)[:40]:
         assert len(reader.bot_comments(key)) == 1, key
 
