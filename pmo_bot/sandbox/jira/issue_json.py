@@ -148,7 +148,7 @@ class IssueRenderer:
         # Data Center links epics through "Epic Link"; ``parent`` there is for sub-tasks only.
         if not self.cloud and hierarchy_level(issue.issue_type) != -1:
             return None
-        return self.link(parent)
+        return self._cached("link", parent.key, lambda _api, _key: self.link(parent))  # siblings share it
 
     # -- time tracking --------------------------------------------------------------------------------------
     @staticmethod

@@ -6,8 +6,10 @@ state change is atomic on the event loop; ``Sandbox.lock`` guards it against oth
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -81,8 +83,9 @@ class JiraState:
         ]
         teams = list(data.teams) or sorted({i.team for i in data.issues if i.team})
         self.options[team_field] = [(str(10200 + i), team, False) for i, team in enumerate(teams)]
-        for seed_issue in data.issues:
-            self._load_issue(seed_issue)
+        with _collector_paused():
+            for seed_issue in data.issues:
+                self._load_issue(seed_issue)
         self.generation += 1
 
     def _load_issue(self, seed: SeedIssue) -> None:
@@ -265,6 +268,18 @@ class JiraState:
 
     def index_comments(self) -> None:
         self.comments = {c.id: c for issue in self.issues for c in issue.comments}
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Bulk-creating 100k records triggers the cyclic GC over and over; pausing it makes loading ~3x faster."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _utc(value: datetime) -> datetime:
