@@ -222,16 +222,34 @@ def load_settings(config_path: Path | None, env: Mapping[str, str] | None = None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
     env_values = _MappingEnvSource(Settings, environ)()
+    merged = _deep_merge(file_values, env_values)
+    _register_secrets(merged)  # before validation, so that no error message can echo them
     try:
-        settings = Settings(**_deep_merge(file_values, env_values))
+        return Settings(**merged)
     except ValidationError as error:
         source = str(path) if path else DEFAULT_CONFIG_FILE
         raise ConfigError("\n".join(_describe(e, env_values, source) for e in error.errors())) from None
-    for secret in (settings.jira_token, settings.confluence_token):
-        logs.register_secret(secret.get_secret_value() if secret else None)
-    password = re.search(r"://[^/:@]+:([^@/]+)@", settings.database_url)
-    logs.register_secret(password.group(1) if password else None)
-    return settings
+
+
+def _register_secrets(values: Mapping[str, Any]) -> None:
+    """Tokens (also under a misspelt key) and the database password are masked wherever they might show up."""
+    for key, value in values.items():
+        if key == "database_url" and isinstance(value, str):
+            password = re.search(r"://[^/:@]*:([^@/]+)@", value)
+            logs.register_secret(password.group(1) if password else None)
+        elif "token" in key or difflib.get_close_matches(key, SECRET_KEYS, n=1, cutoff=0.8):
+            for text in _strings(value):
+                logs.register_secret(text)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for part in value for text in _strings(part)]
+    if isinstance(value, Mapping):
+        return [text for part in value.values() for text in _strings(part)]
+    return []
 
 
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -274,8 +292,8 @@ def _describe(error: Mapping[str, Any], env_values: Mapping[str, Any], source: s
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"{where}: unknown key{hint}"
+        return logs.redact_text(f"{where}: unknown key{hint}")
     message = str(error["msg"]).removeprefix("Value error, ")
     if str(loc[0]) in SECRET_KEYS or error["type"] == "missing":
-        return f"{where}: {message}"
+        return f"{where}: {message}"  # no value; and not redacted: "jira_token: Input" would look like one
     return logs.redact_text(f"{where}: {message}, got {error['input']!r}")

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
+from pmo_bot.commands.options import ConfigOption
 from pmo_bot.config import load_settings
 from pmo_bot.errors import StoreError
 from pmo_bot.store import schema_status, upgrade_schema
 from pmo_bot.store.db import describe
 
 app = typer.Typer(help="The state database: show its schema revision, upgrade it.", no_args_is_help=True)
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="Config file (default: $PMO_CONFIG, else ./pmo-bot.toml if present)."),
-]
 
 
 @app.command()
