@@ -111,7 +111,7 @@ class CheckSummary:
         }
 
 
-def _zone(name: str) -> tzinfo:
+def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
@@ -185,7 +185,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
     )
     items = store.items.all(projects)
-    tz = _zone(settings.schedule.timezone)
+    tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
     ctx = deps.bundle.context(today, first_seen=store.findings.first_seen_dates(tz), tz=tz)

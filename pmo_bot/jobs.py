@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pmo_bot import wiring
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
+from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check, zone
 from pmo_bot.config import Settings
+from pmo_bot.domain import Item
+from pmo_bot.errors import ConfigError, UsageError
 from pmo_bot.rules import loader
+from pmo_bot.rules.engine import compile_rules
+from pmo_bot.rules.explain import RuleTrace, trace
+from pmo_bot.rules.goals import with_commitments
 from pmo_bot.store import open_from_settings
+from pmo_bot.sync.fields import resolve_fields
+from pmo_bot.sync.jqlbuild import quote
+from pmo_bot.sync.normalize import normalize
 
 
 def check_job(settings: Settings, options: CheckOptions | None = None) -> tuple[CheckSummary, str]:
@@ -16,3 +26,38 @@ def check_job(settings: Settings, options: CheckOptions | None = None) -> tuple[
     with open_from_settings(settings) as store:
         deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings)
         return run_check(deps, options or CheckOptions()), jira.flavor
+
+
+def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[Item, list[RuleTrace]]:
+    """Every rule's verdict on one issue, judged like ``check`` judges it (same rules, history, context)."""
+    bundle = loader.load([settings.rules_dir])
+    tz = zone(settings.schedule.timezone)
+    today = datetime.now(UTC).astimezone(tz).date()
+    with open_from_settings(settings) as store:
+        items = {item.key: item for item in store.items.all()}
+        first_seen = store.findings.first_seen_dates(tz)
+    if fresh:
+        items.update((item.key, item) for item in _fetch_neighbourhood(settings, key))
+    item = items.get(key)
+    if item is None:
+        hint = "" if fresh else " (run `pmo-bot check` first, or add --fresh to read it from Jira)"
+        raise UsageError(f"issue {key} is not known{hint}")
+    ctx = with_commitments(bundle.context(today, first_seen=first_seen, tz=tz), list(items.values()))
+    return item, trace(compile_rules(bundle.ruleset), item, list(items.values()), ctx)
+
+
+def _fetch_neighbourhood(settings: Settings, key: str) -> list[Item]:
+    """The issue and its children, straight from Jira (nothing is stored)."""
+    jira = wiring.jira_client(settings)
+    mapping = settings.fields.model_dump(exclude={"extra"})
+    fmap, problems = resolve_fields(mapping, settings.fields.extra, jira.fields(), jira.flavor)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    quoted = quote(key)
+    jql = f"key = {quoted} OR parent = {quoted}"
+    if jira.flavor == "datacenter" and fmap.id_of("epic_link"):
+        jql += f' OR "Epic Link" = {quoted}'
+    found: list[Item] = []
+    for page in jira.search(jql, fmap.request_fields(), expand=("changelog",)):
+        found.extend(n.item for raw in page.issues if (n := normalize(raw, fmap, jira.flavor)).item is not None)
+    return found

@@ -15,7 +15,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pmo_bot.config import load_settings
 from pmo_bot.errors import RuleError
+from pmo_bot.jobs import explain_job
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.fixtures import fixture_schema
 from pmo_bot.rules.loader import Bundle, check
@@ -136,3 +138,31 @@ def list_rules(paths: PathsArgument = None) -> None:
         mode = str(rule.mode) if rule.mode else "(global)"
         table.add_row(rule.id, rule.category, str(rule.severity), mode, rule.scope.describe())
     Console(width=160).print(table)
+
+
+_VERDICT_STYLE = {"fails": "red", "in-grace": "yellow", "too-young": "yellow", "waived": "cyan", "passes": "green"}
+
+
+@app.command()
+def explain(
+    key: Annotated[str, typer.Argument(help="Issue key, e.g. PAY-12.")],
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file (default: ./pmo-bot.toml).")
+    ] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Read the issue from Jira now instead of the store.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list rules that do not apply to this issue.")] = False,
+) -> None:
+    """Why an issue passes or fails: every rule's verdict, with what was observed and expected."""
+    item, traces = explain_job(load_settings(config), key.upper(), fresh=fresh)
+    table = Table("rule", "verdict", "why", title=f"{item.key}: {item.summary} ({item.issue_type}, {item.status})")
+    for found in traces:
+        if found.verdict in ("out-of-scope", "not-applicable") and not show_all:
+            continue
+        why = "; ".join(f"observed {o}, expected {e}" for o, e in found.reasons) or found.detail
+        style = _VERDICT_STYLE.get(found.verdict, "")
+        verdict = f"[{style}]{found.verdict}[/{style}]" if style else found.verdict
+        table.add_row(found.rule_id, verdict, why)
+    Console(width=160, highlight=False).print(table)
+    hidden = sum(1 for t in traces if t.verdict in ("out-of-scope", "not-applicable"))
+    if hidden and not show_all:
+        typer.echo(f"({hidden} rules do not apply to this issue; --all lists them)")
