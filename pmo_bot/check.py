@@ -56,6 +56,7 @@ class CheckDeps:
     bundle: Bundle
     settings: Settings
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    progress: Callable[[int, int | None], None] | None = None  # issues fetched so far, total if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         now=deps.clock(),
         time_zone=me.time_zone,
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
+        progress=deps.progress,
     )
     items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)

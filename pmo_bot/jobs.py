@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pmo_bot import wiring
@@ -19,12 +20,16 @@ from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.normalize import normalize
 
 
-def check_job(settings: Settings, options: CheckOptions | None = None) -> tuple[CheckSummary, str]:
+def check_job(
+    settings: Settings,
+    options: CheckOptions | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> tuple[CheckSummary, str]:
     """Run one check cycle; returns the summary and the Jira flavour it ran against."""
     bundle = loader.load([settings.rules_dir])
     jira = wiring.jira_client(settings)
     with open_from_settings(settings) as store:
-        deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings)
+        deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings, progress=progress)
         return run_check(deps, options or CheckOptions()), jira.flavor
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from pmo_bot.check import CheckOptions, CheckSummary
@@ -38,13 +42,27 @@ def check(
     """
     settings = load_settings(config)
     options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))
-    summary, flavor = check_job(settings, options)
+    with fetch_progress() as progress:
+        summary, flavor = check_job(settings, options, progress)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
     else:
         print_summary(summary, verbose=verbose, flavor=flavor)
     if summary.status is RunStatus.FAILED:
         raise typer.Exit(1)
+
+
+@contextmanager
+def fetch_progress() -> Iterator[Callable[[int, int | None], None] | None]:
+    """A progress bar while issues are fetched, on a terminal only (logs and pipes stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(
+        TextColumn("fetching issues"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("fetch", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:

@@ -69,7 +69,9 @@ def sync(
     now: datetime,
     time_zone: str,
     bot_wrote_at: Callable[[str], datetime | None],
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SyncReport:
+    """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only."""
     scope = scope_key(options, fmap)
     mark = store.watermarks.get(scope)
     due_full = (
@@ -103,6 +105,8 @@ def sync(
                 fetched[item.key] = item
             if result.state is not None:
                 states[item.key] = result.state
+        if progress is not None:
+            progress(count, page.total)
 
     stored = {item.key: item for item in store.items.get_many(fetched)}
     bot_only = 0

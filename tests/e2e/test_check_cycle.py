@@ -25,8 +25,9 @@ def site(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
         yield running
 
 
-def check(settings: Settings, **options: object) -> CheckSummary:
-    return check_job(settings, CheckOptions(**options))[0]  # type: ignore[arg-type]
+def check(settings: Settings, progress: list[tuple[int, int | None]] | None = None, **options: object) -> CheckSummary:
+    report = (lambda done, total: progress.append((done, total))) if progress is not None else None
+    return check_job(settings, CheckOptions(**options), report)[0]  # type: ignore[arg-type]
 
 
 def commented_keys(summary: CheckSummary) -> set[str]:
@@ -37,8 +38,10 @@ def test_full_cycle_keeps_exactly_one_comment_per_issue(site: RunningSandbox, da
     settings = settings_for(site, database)
     reader = SiteReader(site)
 
-    first = check(settings)
+    progress: list[tuple[int, int | None]] = []
+    first = check(settings, progress)
     assert first.items_checked >= 500
+    assert progress[-1][0] == first.sync.fetched  # the progress bar ends at what was fetched
     assert sum(first.sync.skipped.values()) == 0
     expected = commented_keys(first)
     assert expected, "the demo portfolio has deliberate problems"
