@@ -58,6 +58,14 @@ def test_comment_lifecycle_201_200_204(site: Site, notify: str) -> None:
     for version in site.versions:
         body = REPORT_ADF if version == "3" else "h3. PMO status report\n* Spent 12h of 40h"
         created = add_comment(site, key, body, version)
+        # DC identifies users by name/key; Cloud by accountId only (GDPR removed name/key from Cloud answers).
+        author = created["author"]
+        if site.cloud:
+            assert author["accountId"]
+            assert "name" not in author
+        else:
+            assert author["name"]
+            assert author["key"]
         url = site.api(version, f"issue/{key}/comment/{created['id']}")
         fetched = validated(site.session.get(url))
         assert fetched["id"] == created["id"]
