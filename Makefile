@@ -12,6 +12,7 @@ help:
 	@echo "make test   - lint, type checks and the full test suite"
 	@echo "make lint   - ruff (lint + format check) and mypy --strict"
 	@echo "make bench  - speed and memory benchmarks (figures printed, not asserted in tests)"
+	@echo "make screenshot - the demo weekly report, screenshotted into build/report/ (needs chromium)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pmo-bot needs Python >= 3.11")'
@@ -38,6 +39,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The demo report in the sandbox's page view and as HTML preview, screenshotted into build/report/ (needs chromium).
+screenshot: $(STAMP)
+	$(BIN)/pytest tests/report/test_screenshot.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist .demo
