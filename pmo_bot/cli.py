@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("pmo_bot.commands.db", "app", "group"),
     "check": ("pmo_bot.commands.check", "check", "command"),
     "doctor": ("pmo_bot.commands.doctor", "doctor", "command"),
+    "report": ("pmo_bot.commands.report", "report", "command"),
+    "serve": ("pmo_bot.commands.serve", "serve", "command"),
     "rules": ("pmo_bot.commands.rules", "app", "group"),
     "demo": ("pmo_bot.commands.demo", "demo", "command"),
 }
