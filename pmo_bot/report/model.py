@@ -68,7 +68,9 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
         by_severity=tuple(Count(s.value, severities[s.value]) for s in sorted(Severity, key=lambda s: -s.rank)),
         by_category=tuple(Count(n, c) for n, c in sorted(categories.items(), key=lambda nc: (-nc[1], nc[0]))),
         new_findings=sum(
-            1 for s in current if s.status is not FindingStatus.RESOLVED and facts.this_week(s.first_seen)
+            1
+            for s in current
+            if s.status is not FindingStatus.RESOLVED and not s.baseline and facts.this_week(s.first_seen)
         ),
         resolved_findings=sum(
             1 for s in current if s.status is FindingStatus.RESOLVED and facts.this_week(s.resolved_at)
@@ -100,7 +102,8 @@ def definitions(policy: RagPolicy) -> tuple[Definition, ...]:
             ("Compliance score", "Share of the items in scope that have no open error finding. Warnings, "
              "information and waived findings do not lower it."),
             ("Open findings", "Rule failures that are neither resolved nor waived, counted once per rule and item."),
-            ("New / resolved", f"Findings first seen, or resolved, in the {WEEK_DAYS} days up to the report date."),
+            ("New / resolved", f"Findings first seen, or resolved, in the {WEEK_DAYS} days up to the report date. "
+             "What the first (baseline) run found counts as existing, not new."),
             ("Budget, spent, burn", "Over epics with a budget: the sum of their budgets (BAC), the sum of their "
              "actual cost (the Actual Cost field, else hours logged x the rate card) and spent / budget."),
             ("Progress, CPI, SPI", "Earned value EV = budget x progress (share of done story points or children). "

@@ -128,3 +128,11 @@ def test_same_inputs_in_any_order_give_the_same_report() -> None:
     inputs = builders.inputs()
     shuffled = dataclasses.replace(inputs, items=inputs.items[::-1], findings=inputs.findings[::-1])
     assert build_report(shuffled) == build_report(inputs)
+
+
+def test_findings_of_the_baseline_run_are_not_new() -> None:
+    inputs = builders.inputs()
+    baselined = tuple(dataclasses.replace(s, baseline=True) for s in inputs.findings)
+    report = build_report(dataclasses.replace(inputs, findings=baselined))
+    assert report.headline.new_findings == 0
+    assert report.headline.open_findings == 2
