@@ -212,6 +212,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         suppressed = store.findings.baselined() if settings.baseline_new_only else frozenset()
         policy = CommentPolicy(
             resolved_comment=settings.resolved_comment,
+            refresh_days=settings.comment_refresh_days,
             docs_url=settings.rules_docs_url,
             waiver_procedure=settings.waiver_procedure,
         )

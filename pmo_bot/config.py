@@ -29,6 +29,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 from pmo_bot import logs
 from pmo_bot.domain import Mode
 from pmo_bot.errors import ConfigError
+from pmo_bot.report.rag import RagPolicy
 
 DEFAULT_CONFIG_FILE = "pmo-bot.toml"
 ENV_PREFIX = "PMO_"
@@ -112,6 +113,7 @@ class Settings(BaseSettings):
         "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
     )
     resolved_comment: Literal["keep", "delete"] = "keep"
+    comment_refresh_days: int = Field(default=7, ge=1)
     full_sync_every_hours: float = Field(default=24.0, gt=0)
     sync_overlap_minutes: int = Field(default=5, ge=2)
     request_rate: float = Field(default=10.0, gt=0)
@@ -121,6 +123,7 @@ class Settings(BaseSettings):
     report_title_pattern: str = "Portfolio report — {year}-W{week:02d}"
     report_labels: Annotated[tuple[str, ...], NoDecode] = ("pmo-report", "pmo-report-{year}-{week:02d}")
     report_top_n: int = Field(default=20, ge=1)
+    rag: RagPolicy = Field(default_factory=RagPolicy)
     jira_server_id: str | None = None
     schedule: Schedule = Field(default_factory=Schedule)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

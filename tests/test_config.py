@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -188,6 +189,9 @@ def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[st
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             found.extend(_keys(annotation, (*prefix, name)))
+        elif isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+            found.append((*prefix, name))
+            found.extend((*prefix, name, f.name) for f in dataclasses.fields(annotation))
         else:
             found.append((*prefix, name))
     return found

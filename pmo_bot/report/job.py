@@ -15,7 +15,6 @@ from pmo_bot.report.collect import collect, parse_week
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.model import build_report
 from pmo_bot.report.publish import Published, Publisher, RenderedPage
-from pmo_bot.report.rag import RagPolicy
 from pmo_bot.report.render import IndexEntry, render_html, render_index, rendered_page
 from pmo_bot.rules import loader
 from pmo_bot.store import Store, open_from_settings
@@ -69,7 +68,7 @@ def build_page(
 ) -> tuple[PortfolioReport, RenderedPage, bytes]:
     """The week's report, its page and its HTML preview, from the store alone."""
     bundle = loader.load([settings.rules_dir])
-    report = build_report(collect(store, bundle, settings, week, now), RagPolicy())
+    report = build_report(collect(store, bundle, settings, week, now), settings.rag)
     page = rendered_page(
         report,
         title_pattern=settings.report_title_pattern,
