@@ -57,7 +57,8 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
     categories = Counter(s.finding.category for s in open_findings)
     current = [s for s in facts.inputs.findings if s.finding.item_key in facts.index.by_key]
     run = facts.inputs.last_check
-    checked = run.counts.get("coverage", {}).get("items_checked") if run is not None else None
+    recorded = run.counts.get("coverage") if run is not None else None
+    checked = recorded.get("items_checked") if isinstance(recorded, dict) else None
     return Headline(
         rag=rag,
         reasons=reasons,

@@ -4,6 +4,7 @@ wrapped as an open (or waived) stored finding first seen on a day derived from t
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def to_item(issue: SeedIssue) -> Item:
     )  # fmt: skip
 
 
+@functools.cache  # inputs are immutable: the golden and screenshot tests share one build per process
 def demo_inputs(top_n: int = 20, jira_server_id: str | None = None) -> ReportInputs:
     items = tuple(to_item(issue) for issue in demo.generate(1, now=NOW).issues)
     bundle = load([RULES], today=TODAY)
