@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,6 +142,13 @@ def test_secrets_are_never_echoed_whatever_is_wrong(tmp_path: Path) -> None:
     assert "jira_url: expected an http:// or https:// URL, got 'ftp://***'" in text
 
 
+@pytest.fixture
+def _logs_restored() -> Iterator[None]:
+    yield
+    logs.configure(stream=sys.__stderr__)  # the CLI bound logging to capsys' stream, closed after this test
+
+
+@pytest.mark.usefixtures("_logs_restored")
 def test_the_cli_exits_2_on_a_bad_config_and_prints_no_secret(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
