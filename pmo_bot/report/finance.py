@@ -123,11 +123,16 @@ def projects(facts: Facts) -> tuple[ProjectRow, ...]:
 
 def _units(facts: Facts) -> list[Item]:
     """Epics, and issues under no epic (sub-tasks roll into their parent's cost)."""
-    return [
-        item
-        for item in facts.items
-        if item.is_epic or (item.hierarchy_level == 0 and not any(a.is_epic for a in facts.index.ancestors(item)))
-    ]
+    by_key = facts.index.by_key
+    units = []
+    for item in facts.items:
+        if item.is_epic:
+            units.append(item)
+        elif item.hierarchy_level == 0:
+            parent = by_key.get(item.parent_key) if item.parent_key else None
+            if parent is None or (not parent.is_epic and not any(a.is_epic for a in facts.index.ancestors(item))):
+                units.append(item)
+    return units
 
 
 def _bucket(facts: Facts, units: list[Item]) -> WorkBucket:

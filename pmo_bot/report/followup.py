@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
-from pmo_bot import portfolio
 from pmo_bot.domain import Severity
 from pmo_bot.report.context import Count, FindingRow, Listing, RuleRow, TrendPoint, WaiverRow, Waivers
 from pmo_bot.report.delivery import finding_row
 from pmo_bot.report.facts import Facts
-from pmo_bot.store.records import FindingStatus, WeeklySnapshot
+from pmo_bot.store.records import WeeklySnapshot
 
 TREND_WEEKS = 12
 AGE_BANDS: tuple[tuple[str, int], ...] = (("0-7 days", 7), ("8-30 days", 30), ("31-90 days", 90))
@@ -48,14 +46,17 @@ def waivers(facts: Facts) -> Waivers:
     )
 
 
-def live_metrics(facts: Facts) -> Mapping[str, Any]:
-    """This week's portfolio numbers, computed as each check run records them (``portfolio.weekly_metrics``)."""
-    current = [
-        s.finding if s.status is FindingStatus.OPEN or s.finding.waived else replace(s.finding, waiver="waived")
-        for s in facts.inputs.findings
-        if s.status is not FindingStatus.RESOLVED
-    ]
-    return portfolio.weekly_metrics(facts.items, current, facts.ctx)["portfolio"]
+def live_metrics(facts: Facts, score: float, burn: float | None) -> Mapping[str, Any]:
+    """This week's trend point with the definitions every check run records (``portfolio.weekly_metrics``:
+    a test keeps the two in step): compliance, open findings, budget burn and open items past their due date."""
+    today = facts.today
+    overdue = sum(1 for i in facts.items if not i.is_done and i.due_date is not None and i.due_date < today)
+    return {
+        "compliance_score": round(score, 4),
+        "open_findings": sum(len(found) for found in facts.open_by_item.values()),
+        "burn": round(burn, 4) if burn is not None else None,
+        "overdue": overdue,
+    }
 
 
 def _point(week: str, metrics: Mapping[str, Any]) -> TrendPoint:

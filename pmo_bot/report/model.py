@@ -24,6 +24,7 @@ def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> Portf
     facts = Facts(inputs, policy)
     alignment = finance.alignment(facts)
     aging, bands = followup.aging(facts)
+    head = headline(facts, alignment.aligned_share)
     return PortfolioReport(
         week=inputs.week,
         today=inputs.today,
@@ -32,7 +33,7 @@ def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> Portf
         jira_server_id=inputs.jira_server_id,
         top_n=inputs.top_n,
         policy=policy,
-        headline=headline(facts, alignment.aligned_share),
+        headline=head,
         alignment=alignment,
         projects=finance.projects(facts),
         epics_at_risk=delivery.epics_at_risk(facts),
@@ -40,7 +41,7 @@ def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> Portf
         aging=aging,
         aging_buckets=bands,
         waivers=followup.waivers(facts),
-        trends=followup.trends(facts, followup.live_metrics(facts)),
+        trends=followup.trends(facts, followup.live_metrics(facts, head.compliance_score, head.burn)),
         rules=followup.rules(facts),
         definitions=definitions(policy),
     )

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from pmo_bot.portfolio import weekly_metrics
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.model import build_report
 from pmo_bot.report.rag import Rag, RagPolicy
+from pmo_bot.store.records import FindingStatus
 from tests.report import builders
 
 
@@ -136,3 +138,20 @@ def test_findings_of_the_baseline_run_are_not_new() -> None:
     report = build_report(dataclasses.replace(inputs, findings=baselined))
     assert report.headline.new_findings == 0
     assert report.headline.open_findings == 2
+
+
+def test_this_weeks_trend_point_matches_what_check_runs_record() -> None:
+    inputs = builders.inputs()
+    current = [
+        s.finding if s.status is FindingStatus.OPEN else dataclasses.replace(s.finding, waiver="waived")
+        for s in inputs.findings
+        if s.status is not FindingStatus.RESOLVED
+    ]
+    recorded = weekly_metrics(inputs.items, current, inputs.context)["portfolio"]
+    point = build_report(inputs).trends[-1]
+    assert (point.compliance_score, point.open_findings, point.burn, point.overdue) == (
+        recorded["compliance_score"],
+        recorded["open_findings"],
+        recorded["burn"],
+        recorded["overdue"],
+    )
