@@ -126,6 +126,14 @@ def _day(value: Any) -> date | None:
         return None
 
 
+def grace_history(store: Store, tz: tzinfo) -> dict[tuple[str, str], date]:
+    """The first day each (rule, item) failed: the failing-since clock, else the finding's first sighting."""
+    history = store.findings.first_seen_dates(tz)
+    for pair, day in store.failing.dates(tz).items():
+        history[pair] = min(day, history.get(pair, day))
+    return history
+
+
 def existing_comments(store: Store, states: Mapping[str, Mapping[str, Any]]) -> dict[str, ExistingComment]:
     """The bot's comments as the store knows them, completed from the issue properties Jira returned."""
     found: dict[str, ExistingComment] = {}
@@ -190,7 +198,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
-    ctx = deps.bundle.context(today, first_seen=store.findings.first_seen_dates(tz), tz=tz)
+    ctx = deps.bundle.context(today, first_seen=grace_history(store, tz), tz=tz)
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
     findings = list(evaluation.findings)
     keys = [item.key for item in items]
@@ -201,6 +209,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     adopted = 0
     if not options.dry_run:
         store.findings.reconcile(findings, keys, now, baseline=options.baseline)
+        store.failing.record(evaluation.failing, keys, now)
         for scope, numbers in weekly_metrics(items, findings, ctx).items():
             store.snapshots.record(iso_week(today), scope, numbers, now)
     if not options.baseline:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pmo_bot import wiring
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check, zone
+from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import ConfigError, UsageError
@@ -40,7 +40,7 @@ def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[I
     today = datetime.now(UTC).astimezone(tz).date()
     with open_from_settings(settings) as store:
         items = {item.key: item for item in store.items.all()}
-        first_seen = store.findings.first_seen_dates(tz)
+        first_seen = grace_history(store, tz)
     if fresh:
         items.update((item.key, item) for item in _fetch_neighbourhood(settings, key))
     item = items.get(key)

@@ -19,6 +19,7 @@ from pmo_bot.store import schema
 from pmo_bot.store.comments import BotComments
 from pmo_bot.store.db import Database, describe, make_engine
 from pmo_bot.store.findings import Findings
+from pmo_bot.store.grace import FailingSince
 from pmo_bot.store.items import Items
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
@@ -31,6 +32,7 @@ class Store:
         self.runs = Runs(db)
         self.items = Items(db)
         self.findings = Findings(db)
+        self.failing = FailingSince(db)
         self.comments = BotComments(db)
         self.watermarks = SyncWatermarks(db)
         self.snapshots = WeeklySnapshots(db)

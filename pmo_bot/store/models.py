@@ -164,3 +164,13 @@ class ReportPageRow(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     attachment_hashes: dict[str, str] = _json(default_factory=dict)
     published_at: datetime = _instant()
+
+
+class FailingSinceRow(SQLModel, table=True):
+    """Since when a rule's check has failed on an item, including while the rule's grace period hides it."""
+
+    __tablename__ = "failing_since"
+
+    rule_id: str = _text(128, primary_key=True)
+    item_key: str = _text(64, primary_key=True, index=True)
+    since: datetime = _instant()
