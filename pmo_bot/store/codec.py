@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from pmo_bot.domain import EMPTY, Item
+from pmo_bot.domain import Item
 
 _ITEM = TypeAdapter(Item)
 _EXTRA = TypeAdapter(dict[str, Any])
@@ -26,11 +26,13 @@ def item_to_json(item: Item) -> dict[str, Any]:
 
 
 def item_from_json(data: Mapping[str, Any]) -> Item:
-    item = _ITEM.validate_python(dict(data))
-    if isinstance(item.extra, MappingProxyType):
+    values = dict(data)
+    extra = values.pop("extra", None)
+    item = _ITEM.validate_python(values)  # ``extra`` defaults to the shared read-only EMPTY
+    if not extra:
         return item
-    # pydantic builds a dict; hand it out read-only, as the normaliser does.
-    return replace(item, extra=MappingProxyType(dict(item.extra)) if item.extra else EMPTY)
+    # Validated apart and wrapped read-only, as the normaliser hands it out (pydantic would build a dict).
+    return replace(item, extra=MappingProxyType(_EXTRA.validate_python(extra)))
 
 
 def content_hash(snapshot: Mapping[str, Any]) -> str:
