@@ -26,6 +26,7 @@ BUDGET_BY_GOAL = "budget-by-goal.png"
 BURN_VS_PROGRESS = "burn-vs-progress.png"
 
 SIZE = (8.0, 3.4)  # inches
+TREND_SLOTS = 12
 DPI = 100
 COLOURS = {"envelope": "#c1c7d0", "committed": "#4c9aff", "spent": "#0747a6", "line": "#0052cc", "bars": "#dfe1e6"}
 RAG_COLOURS = {Rag.GREEN: "#36b37e", Rag.AMBER: "#ffab00", Rag.RED: "#de350b", Rag.GREY: "#97a0af"}
@@ -57,24 +58,28 @@ def _png(draw: Callable[[Figure], None]) -> bytes:
 
 
 def compliance_trend(report: PortfolioReport) -> bytes:
-    points = report.trends
-    weeks = [p.week.split("-")[-1] if i else p.week for i, p in enumerate(points)]
+    """Always 12 week slots, filled from the right, so the first weeks do not stretch across the chart."""
+    points = report.trends[-TREND_SLOTS:]
+    slots = list(range(TREND_SLOTS - len(points), TREND_SLOTS))
+    labels = [p.week if i == 0 else p.week.split("-")[-1] for i, p in enumerate(points)]
     policy = report.policy
 
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
         findings = axes.twinx()
-        findings.bar(weeks, [p.open_findings or 0 for p in points], color=COLOURS["bars"], width=0.6)
+        findings.bar(slots, [p.open_findings or 0 for p in points], color=COLOURS["bars"], width=0.6)
         findings.set_ylabel("open findings")
         findings.spines["top"].set_visible(False)
         axes.set_zorder(findings.get_zorder() + 1)
         axes.patch.set_visible(False)
         scores = [math.nan if p.compliance_score is None else p.compliance_score * 100 for p in points]
-        axes.plot(weeks, scores, marker="o", color=COLOURS["line"], linewidth=2, label="compliance score")
+        axes.plot(slots, scores, marker="o", color=COLOURS["line"], linewidth=2, label="compliance score")
         for threshold, colour in ((policy.compliance_amber, "ffab00"), (policy.compliance_red, "de350b")):
             axes.axhline(threshold * 100, color=f"#{colour}", linestyle="--", linewidth=1)
         low = min([s for s in scores if not math.isnan(s)] + [policy.compliance_red * 100])
         axes.set_ylim(max(0.0, low - 5), 100.5)
+        axes.set_xlim(-0.6, TREND_SLOTS - 0.4)
+        axes.set_xticks(slots, labels)
         axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         axes.set_title("Compliance score (line) and open findings (bars), last 12 weeks")
 

@@ -22,13 +22,16 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 KEPT_CHANGES = {"duedate", "status"}
 
 
-def to_item(issue: SeedIssue) -> Item:
+def to_item(issue: SeedIssue, names: dict[str, str] | None = None) -> Item:
+    """``names``: account id -> display name (what the normaliser keeps for people)."""
+    names = names or {}
     status_changed = max((c.at for c in issue.history if c.field == "status"), default=None)
     return Item(
         key=issue.key, id=issue.key, project=issue.project, issue_type=issue.issue_type,
         hierarchy_level=ISSUE_TYPES[issue.issue_type], summary=issue.summary, status=issue.status,
         status_category=StatusCategory(STATUSES[issue.status]), created=issue.created, updated=issue.updated,
-        description=issue.description, assignee=issue.assignee, reporter=issue.reporter, priority=issue.priority,
+        description=issue.description, assignee=names.get(issue.assignee or "", issue.assignee),
+        reporter=names.get(issue.reporter, issue.reporter), priority=issue.priority,
         labels=issue.labels, components=issue.components, fix_versions=issue.fix_versions,
         resolution=issue.resolution, resolved=issue.resolved, due_date=issue.due_date, start_date=issue.start_date,
         parent_key=issue.parent, budget=issue.budget, actual_cost=issue.actual_cost,
@@ -45,7 +48,9 @@ def to_item(issue: SeedIssue) -> Item:
 
 @functools.cache  # inputs are immutable: the golden and screenshot tests share one build per process
 def demo_inputs(top_n: int = 20, jira_server_id: str | None = None) -> ReportInputs:
-    items = tuple(to_item(issue) for issue in demo.generate(1, now=NOW).issues)
+    data = demo.generate(1, now=NOW)
+    names = {user.account_id: user.display_name for user in data.users}
+    items = tuple(to_item(issue, names) for issue in data.issues)
     bundle = load([RULES], today=TODAY)
     context = bundle.context(TODAY)
     created = {item.key: item.created for item in items}
