@@ -57,6 +57,7 @@ class Headline:
     rag: Rag
     reasons: tuple[str, ...]  # why the RAG is not green, in words
     compliance_score: float  # share of items without an open error finding
+    compliance_change: float | None  # since the last recorded week (0.012 = 1.2 points up)
     items: int
     items_with_errors: int
     open_findings: int
@@ -116,6 +117,7 @@ class ProjectRow:
     reasons: tuple[str, ...]
     items: int
     compliance_score: float
+    compliance_change: float | None
     open_findings: int
     errors: int
     budget: float

@@ -62,6 +62,16 @@ class Facts:
         level = self.policy.deliverable_min_level
         return [i for i in items if i.hierarchy_level >= level and not i.is_done and i.due_date is not None]
 
+    def change(self, scope: str, score: float) -> float | None:
+        """``score`` minus the compliance score recorded for ``scope`` in the latest week before the report's."""
+        earlier = [s for s in self.inputs.history.get(scope, ()) if s.week < self.inputs.week]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda s: (s.week, s.recorded_at)).metrics.get("compliance_score")
+        if isinstance(last, bool) or not isinstance(last, int | float):
+            return None
+        return round(score - float(last), 4)
+
     def errors_in(self, items: Sequence[Item]) -> int:
         return sum(
             1

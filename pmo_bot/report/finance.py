@@ -105,6 +105,7 @@ def projects(facts: Facts) -> tuple[ProjectRow, ...]:
                 reasons=reasons,
                 items=len(items),
                 compliance_score=score,
+                compliance_change=facts.change(key, score),
                 open_findings=sum(len(facts.open_by_item.get(i.key, ())) for i in items),
                 errors=errors,
                 budget=money.budget,

@@ -64,6 +64,7 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
         rag=rag,
         reasons=reasons,
         compliance_score=score,
+        compliance_change=facts.change("portfolio", score),
         items=len(items),
         items_with_errors=errors,
         open_findings=len(open_findings),

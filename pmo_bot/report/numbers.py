@@ -62,6 +62,17 @@ def index(value: object) -> str:
     return DASH if number is None else f"{number:.2f}"
 
 
+def points(value: object) -> str:
+    """A change of a ratio in percentage points: +1.2 pts, −0.5 pts, ±0 pts."""
+    number = _finite(value)
+    if number is None:
+        return DASH
+    shown = round(number * 100, 1)
+    if shown == 0:
+        return "±0 pts"
+    return f"{'+' if shown > 0 else '−'}{abs(shown):.1f} pts"
+
+
 def count(value: object) -> str:
     number = _finite(value)
     return DASH if number is None else f"{number:,.0f}"

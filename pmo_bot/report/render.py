@@ -100,6 +100,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
         percent=numbers.percent,
         index=numbers.index,
         count=numbers.count,
+        points=numbers.points,
         day=numbers.day,
         cdata=cdata,
     )

@@ -112,7 +112,8 @@ def history() -> dict[str, tuple[WeeklySnapshot, ...]]:
             snap("2026-W47", 0.75, 4, 19),
             snap("2026-W48", 0.10, 99, 25),  # this week's own snapshot: replaced by the live numbers
             snap("2026-W49", 0.10, 99, 26),  # a later week (reporting on the past): ignored
-        )
+        ),
+        "PAY": (snap("2026-W47", 0.50, 1, 19),),
     }
 
 

@@ -31,7 +31,7 @@ def test_every_rag_setting_is_documented_with_its_default() -> None:
 
 def test_every_filter_and_template_is_documented() -> None:
     env = environment()
-    for name in ("money", "compact", "percent", "index", "count", "day", "cdata"):
+    for name in ("money", "compact", "percent", "points", "index", "count", "day", "cdata"):
         assert name in env.filters
         assert f"`{name}`" in DOC
     for template in sorted(packaged_dir().rglob("*.j2")):

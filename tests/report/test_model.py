@@ -31,6 +31,7 @@ def test_headline_numbers(report: PortfolioReport) -> None:
     assert h.cpi == pytest.approx(15_000 / 7_000)  # (5,000 + 10,000) EV over (3,000 + 4,000) AC
     assert h.spi == pytest.approx(15_000 / 18_000)  # PV 10,000 + 8,000
     assert (h.overdue, h.due_soon) == (1, 1)
+    assert h.compliance_change == 0.125  # 87.5% now, 75% recorded for 2026-W47
     assert h.coverage.items_checked == 8
     assert h.coverage.last_run_status == "succeeded"
     assert report.currency == "EUR"
@@ -45,12 +46,14 @@ def test_overall_rag_is_the_worst_signal_with_reasons(report: PortfolioReport) -
 def test_projects(report: PortfolioReport) -> None:
     ops, pay = report.projects
     assert (ops.key, ops.rag, ops.reasons) == ("OPS", Rag.GREEN, ())
+    assert ops.compliance_change is None  # no week recorded for OPS yet
     assert (ops.budget, ops.spent, ops.progress, ops.cpi, ops.spi, ops.eac) == (20_000, 4_000, 0.5, 2.5, 1.25, 8_000)
     assert (ops.overdue, ops.due_soon, ops.open_findings, ops.errors) == (0, 1, 1, 0)
     assert (pay.key, pay.rag, pay.compliance_score) == ("PAY", Rag.RED, pytest.approx(2 / 3))
     assert pay.cpi == pytest.approx(5 / 3)
     assert pay.spi == 0.5
     assert pay.eac == pytest.approx(6_000)
+    assert pay.compliance_change == round(2 / 3 - 0.5, 4)
     assert pay.reasons == ("compliance 67%", "SPI 0.50", "1 of 1 deliverables overdue")
 
 
