@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select, update
+from sqlmodel import col, func, select, update
 
 from pmo_bot.domain import Item
 from pmo_bot.store.codec import content_hash, item_from_json, item_to_json
@@ -87,7 +87,7 @@ class Items:
 
     def count(self) -> int:
         with self._db.session() as session:
-            return len(session.exec(select(ItemRow.key).where(col(ItemRow.deleted).is_(False))).all())
+            return session.exec(select(func.count()).where(col(ItemRow.deleted).is_(False))).one()
 
     def unseen(self, run_id: int, projects: Collection[str] = ()) -> list[str]:
         """Keys (of ``projects``, when given) that a full sync in ``run_id`` did not return: deletion candidates."""
