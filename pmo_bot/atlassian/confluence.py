@@ -17,7 +17,7 @@ import requests
 from atlassian.confluence import ConfluenceServer
 
 from pmo_bot import logs
-from pmo_bot.atlassian.polite import PoliteSession
+from pmo_bot.atlassian.polite import NETWORK_ERRORS, PoliteSession
 from pmo_bot.atlassian.ports import Flavor
 from pmo_bot.errors import AuthError, RemoteError
 
@@ -56,7 +56,7 @@ def _call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if status == 409:
             raise PageConflict(f"version conflict while {what}: {message}", status=status) from error
         raise RemoteError(f"Confluence answered HTTP {status} while {what}: {message}", status=status) from error
-    except (requests.ConnectionError, requests.Timeout) as error:
+    except NETWORK_ERRORS as error:
         raise RemoteError(f"Confluence did not answer while {what}: {type(error).__name__}") from None
 
 

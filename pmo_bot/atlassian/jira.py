@@ -16,7 +16,7 @@ import requests
 from atlassian import Jira
 
 from pmo_bot import logs
-from pmo_bot.atlassian.polite import PoliteSession
+from pmo_bot.atlassian.polite import NETWORK_ERRORS, PoliteSession
 from pmo_bot.atlassian.ports import BotIdentity, FieldInfo, Flavor, RemoteComment, SearchResult
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.richtext import plain_text
@@ -50,7 +50,7 @@ def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if status == 404:
             raise NotFound(f"not found while {what}: {message}", status=status) from error
         raise RemoteError(f"Jira answered HTTP {status} while {what}: {message}", status=status) from error
-    except (requests.ConnectionError, requests.Timeout) as error:
+    except NETWORK_ERRORS as error:
         raise RemoteError(f"Jira did not answer while {what}: {type(error).__name__}") from None
 
 

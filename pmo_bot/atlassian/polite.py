@@ -32,6 +32,13 @@ from pmo_bot import logs
 log = logs.get_logger(__name__)
 
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+# Transport failures: refused, reset, timed out, or cut mid-answer. A cut body surfaces from requests as
+# ChunkedEncodingError, which is not a ConnectionError, so it is named here explicitly.
+NETWORK_ERRORS: tuple[type[Exception], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 # POSTs that only read, and so may be repeated after an ambiguous failure.
 _READ_ONLY_POST = re.compile(r"/(search(/jql)?|search/approximate-count|comment/list|worklog/list)/?$")
 _ISSUE_IN_PATH = re.compile(r"/issue/([A-Za-z][A-Za-z0-9_]*-\d+|\d+)(?:/|$)")
@@ -177,7 +184,7 @@ class PoliteSession(requests.Session):
         def retryable(error: BaseException) -> bool:
             if isinstance(error, _RetryableResponse):
                 return True
-            return repeatable and isinstance(error, requests.ConnectionError | requests.Timeout)
+            return repeatable and isinstance(error, NETWORK_ERRORS)
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             self.retries += 1
