@@ -69,24 +69,13 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and turn our errors into messages and exit codes."""
+    """Console-script entry point. Click reports usage errors itself (exit 2); our errors become a message
+    and their exit code; anything else is a bug and keeps its traceback."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="pmo-bot")
     except PmoError as error:
         if isinstance(error, RuleError):
             for problem in error.problems:
                 typer.echo(problem, err=True)
         typer.echo(f"error: {logs.redact_text(str(error))}", err=True)
         sys.exit(error.exit_code)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except Exception as error:  # click's own usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +46,14 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Any test that would read or write the real $HOME or cwd state files gets a throwaway one instead."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for var in [v for v in __import__("os").environ if v.startswith("PMO_") and v != "PMO_TEST_DATABASE_URL"]:
+    # The operator's PMO_* settings must not leak into tests; the test suite's own switches stay.
+    for var in [v for v in os.environ if v.startswith("PMO_") and not v.startswith(("PMO_TEST_", "PMO_UPDATE_"))]:
         monkeypatch.delenv(var, raising=False)
-    yield home
+    return home
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
