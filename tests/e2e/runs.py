@@ -7,19 +7,19 @@ backoff is shortened (and every wait recorded) so that fault tests finish in sec
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from pmo_bot import wiring
-from pmo_bot.atlassian.jira import JiraClient
 from pmo_bot.atlassian.polite import PoliteSession, RetryPolicy, Throttle
-from pmo_bot.atlassian.ports import SearchResult
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
 from pmo_bot.config import Settings
 from pmo_bot.rules import loader
@@ -52,23 +52,23 @@ def fast_session(settings: Settings, waits: Waits | None = None) -> PoliteSessio
     )
 
 
-class RecordingJira:
-    """A ``JiraPort`` that passes everything through and remembers what each search asked for and got."""
+class SearchTap:
+    """Watches a session on the wire: the JQL of every search request sent and the issue keys it returned."""
 
-    def __init__(self, inner: JiraClient) -> None:
-        self.inner = inner
-        self.flavor = inner.flavor
-        self.searches: list[tuple[str, list[str]]] = []  # (jql, keys returned)
+    def __init__(self, session: requests.Session) -> None:
+        self.searches: list[tuple[str, list[str]]] = []  # one per page: (jql, keys)
+        session.hooks["response"].append(self._seen)
 
-    def search(self, jql: str, fields: Sequence[str], **kwargs: Any) -> Iterator[SearchResult]:
-        keys: list[str] = []
-        self.searches.append((jql, keys))
-        for page in self.inner.search(jql, fields, **kwargs):
-            keys.extend(str(issue["key"]) for issue in page.issues)
-            yield page
+    def _seen(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        request = response.request
+        if urlsplit(request.url or "").path not in SEARCH_PATH or response.status_code != 200:
+            return
+        raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+        jql = str(json.loads(raw or "{}").get("jql", ""))
+        self.searches.append((jql, [str(issue["key"]) for issue in response.json().get("issues", [])]))
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
+    def keys(self) -> set[str]:
+        return {key for _, keys in self.searches for key in keys}
 
 
 @functools.cache
@@ -80,15 +80,11 @@ def check(
     settings: Settings,
     *,
     session: PoliteSession | None = None,
-    recorder: list[RecordingJira] | None = None,
     **options: Any,
 ) -> CheckSummary:
     """One ``pmo-bot check`` run as the CLI does it, with the given session and options."""
     bundle = _bundle(settings.rules_dir)
-    jira: Any = wiring.jira_client(settings, session or fast_session(settings))
-    if recorder is not None:
-        jira = RecordingJira(jira)
-        recorder.append(jira)
+    jira = wiring.jira_client(settings, session or fast_session(settings))
     with open_from_settings(settings) as store:
         deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings)
         return run_check(deps, CheckOptions(**options))
