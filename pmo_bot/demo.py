@@ -7,12 +7,16 @@ State lives in ``.demo/`` so that running the demo twice shows the second run wr
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pmo_bot.check import CheckSummary
 from pmo_bot.config import Settings, load_settings
 from pmo_bot.jobs import check_job
+from pmo_bot.report.job import ReportOutcome, report_job
 from pmo_bot.sandbox.running import RunningSandbox
 
 DEMO_DIR = Path(".demo")
@@ -41,15 +45,49 @@ def demo_settings(sandbox: RunningSandbox, workdir: Path, rules_dir: Path | None
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     check: CheckSummary
+    report: ReportOutcome
     commented: tuple[str, ...]  # issue keys that carry a bot comment after the run
+    base_url: str
 
-    def issue_urls(self, base: str, limit: int = 5) -> list[str]:
-        return [f"{base}/_sandbox/view/issue/{key}" for key in self.commented[:limit]]
+    def issue_urls(self, limit: int = 5) -> list[str]:
+        return [f"{self.base_url}/_sandbox/view/issue/{key}" for key in self.commented[:limit]]
+
+    @property
+    def page_url(self) -> str | None:
+        published = self.report.published
+        return f"{self.base_url}/_sandbox/view/page/{published.page_id}" if published else None
 
 
 def run_demo(sandbox: RunningSandbox, workdir: Path = DEMO_DIR, rules_dir: Path | None = None) -> DemoResult:
+    """The main job against the sandbox: check (enforce), then this week's report with an HTML preview."""
     workdir.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(sandbox, workdir, rules_dir)
     summary, _ = check_job(settings)
     commented = tuple(sorted(p.issue_key for p in summary.plan if p.content.findings))
-    return DemoResult(check=summary, commented=commented)
+    report = report_job(settings, output=workdir / f"report-{sandbox.flavor}.html")
+    return DemoResult(check=summary, report=report, commented=commented, base_url=sandbox.url)
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
+
+def screenshot(url: str, target: Path, *, height: int = 4000) -> bool:
+    """A full-width PNG of ``url`` with headless Chromium; False when no Chromium is installed."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size=1300,{height}"]
+        subprocess.run([*command, f"--screenshot={target}", url], capture_output=True, timeout=120, check=False)  # noqa: S603
+    return target.is_file()

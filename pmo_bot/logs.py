@@ -74,14 +74,23 @@ def _format_exc_redacted(_logger: Any, _method: str, event_dict: MutableMapping[
     return event_dict
 
 
+class _StderrLogger:
+    """Writes each line to whatever ``sys.stderr`` is *now*: a stream replaced or closed since configuration
+    (a test runner's capture) must not break logging."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
 def configure(*, level: str = "INFO", json: bool | None = None, stream: TextIO | None = None) -> None:
     """Configure structlog (and stdlib logging, for libraries) once, at program start."""
-    stream = stream or sys.stderr
-    use_json = not stream.isatty() if json is None else json
+    use_json = not (stream or sys.stderr).isatty() if json is None else json
     renderer: Any = (
         structlog.processors.JSONRenderer(sort_keys=True)
         if use_json
-        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        else structlog.dev.ConsoleRenderer(colors=(stream or sys.stderr).isatty())
     )
     numeric = logging.getLevelName(level.upper())
     structlog.configure(
@@ -94,7 +103,7 @@ def configure(*, level: str = "INFO", json: bool | None = None, stream: TextIO |
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric if isinstance(numeric, int) else 20),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=structlog.PrintLoggerFactory(file=stream) if stream else lambda *_: _StderrLogger(),
         cache_logger_on_first_use=False,
     )
     # Quiet chatty libraries; their records would bypass redaction, so keep them at WARNING.

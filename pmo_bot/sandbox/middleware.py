@@ -62,8 +62,11 @@ async def send_json(send: Send, status: int, body: Any, headers: tuple[tuple[str
     await send({"type": "http.response.body", "body": payload})
 
 
+BROWSE_PREFIX = "/browse/"  # Jira's UI link to an issue; in the sandbox it leads to the human issue view
+
+
 def is_operator(path: str) -> bool:
-    return path == OPERATOR_PREFIX or path.startswith(OPERATOR_PREFIX + "/")
+    return path == OPERATOR_PREFIX or path.startswith((OPERATOR_PREFIX + "/", BROWSE_PREFIX))
 
 
 class RequestLogMiddleware:

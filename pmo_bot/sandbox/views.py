@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox import markup
@@ -183,8 +183,13 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
                 return HTMLResponse(body, status_code=404)
             return HTMLResponse(issue_html(sandbox, found))
 
+    async def browse(request: Request) -> Response:
+        """Links to Jira's UI (``/browse/KEY``, as in reports and comments) open the sandbox's issue view."""
+        return RedirectResponse(f"{ISSUE_VIEW}/{request.path_params['key']}")
+
     return [
         Route("/_sandbox/", index, methods=["GET"]),
         Route("/_sandbox", index, methods=["GET"]),
         Route(ISSUE_VIEW + "/{key}", issue, methods=["GET"]),
+        Route("/browse/{key}", browse, methods=["GET"]),
     ]

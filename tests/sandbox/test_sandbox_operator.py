@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import requests
-from typer.testing import CliRunner
 
-from pmo_bot.cli import app
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 
 
@@ -73,10 +71,7 @@ def test_data_file_survives_a_restart(tmp_path: Path) -> None:
         assert int(again.json()["id"]) > int(comment.json()["id"])  # id counters were restored too
 
 
-def test_demo_exit_prints_where_to_look() -> None:
-    result = CliRunner().invoke(app, ["demo", "--exit", "--port", "0"])
-    assert result.exit_code == 0, result.output
-    for label in ("Jira:", "Confluence:", "Credentials:", "Index:", "Issue view:", "Jira search:"):
-        assert label in result.output
-    assert "/rest/api/3/search/jql" in result.output
-    assert "sandbox-token" in result.output
+def test_jira_browse_links_open_the_issue_view_without_login(empty_cloud_sandbox: RunningSandbox) -> None:
+    found = requests.get(f"{empty_cloud_sandbox.url}/browse/PAY-1", allow_redirects=False, timeout=10)
+    assert found.status_code == 307
+    assert found.headers["location"] == "/_sandbox/view/issue/PAY-1"
