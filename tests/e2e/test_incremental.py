@@ -8,6 +8,7 @@ activity. Deletions cannot show in an ``updated >=`` search, so a periodic full 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -19,9 +20,10 @@ from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
 from pmo_bot.store.records import FindingStatus
 from tests.e2e.conftest import SiteReader, settings_for
-from tests.e2e.runs import SearchTap, check, commented, fast_session, jira_writes, searches, site_keys
+from tests.e2e.runs import SearchTap, check, commented, fast_session, jira_writes, searches, set_faults, site_keys
 
 PROJECT = "CRM"
+LAG_SECONDS = 2.0
 
 
 @pytest.fixture(params=["cloud", "datacenter"])
@@ -126,3 +128,30 @@ def test_a_periodic_full_sync_notices_deleted_issues(site: RunningSandbox, datab
         assert victim in {item.key for item in store.items.all([PROJECT], include_deleted=True)}
         still_open = store.findings.all([FindingStatus.OPEN])
     assert victim not in {f.finding.item_key for f in still_open}
+
+
+@pytest.mark.parametrize("site", ["datacenter"], indirect=True)
+def test_a_change_search_did_not_show_yet_is_picked_up_by_the_next_run(site: RunningSandbox, database: Path) -> None:
+    """Search is eventually consistent: an edit invisible to one run's search is caught by the overlap next time."""
+    settings = settings_for(site, database, PMO_PROJECTS=PROJECT)
+    reader = SiteReader(site)
+    first = check(settings)
+    with site.sandbox.lock:
+        epic = next(
+            i.key
+            for i in site.sandbox.jira.issues
+            if i.project == PROJECT and i.issue_type == "Epic" and i.status != "Done" and i.due_date
+            if i.key not in commented(first)
+        )
+    set_faults(site, search_lag_seconds=LAG_SECONDS)
+    reader.edit(epic, {"duedate": None})  # now it lacks a due date, but search shows the old version for a while
+
+    lagging = check(settings)
+    assert epic not in {p.issue_key for p in lagging.plan if p.action.writes}
+    assert reader.bot_comments(epic) == []
+
+    time.sleep(LAG_SECONDS + 0.5)  # the index catches up
+    caught_up = check(settings)
+    assert caught_up.sync.kind == "incremental"
+    assert caught_up.writes_done == {"create": 1}
+    assert len(reader.bot_comments(epic)) == 1
