@@ -11,39 +11,15 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pmo_bot.domain import FieldChange, Item, StatusCategory, Worklog
 from pmo_bot.rules.engine import compile_rules, evaluate_detailed
 from pmo_bot.rules.loader import load
 from pmo_bot.sandbox.seed import synthetic
-from pmo_bot.sandbox.seed.model import ISSUE_TYPES, STATUSES, SeedIssue
+from pmo_bot.sandbox.seed.items import to_item
 
 ITEMS = 100_000
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 TODAY = date(2026, 11, 28)
 RULES = Path(__file__).resolve().parent.parent / "rules"
-_CHANGED_FIELDS = {"duedate", "status"}
-
-
-def to_item(issue: SeedIssue) -> Item:
-    """The normaliser's job, in miniature: seed shapes to domain items (benchmark input only)."""
-    status_changed = max((c.at for c in issue.history if c.field == "status"), default=None)
-    return Item(
-        key=issue.key, id=issue.key, project=issue.project, issue_type=issue.issue_type,
-        hierarchy_level=ISSUE_TYPES[issue.issue_type], summary=issue.summary, status=issue.status,
-        status_category=StatusCategory(STATUSES[issue.status]), created=issue.created, updated=issue.updated,
-        description=issue.description, assignee=issue.assignee, reporter=issue.reporter, priority=issue.priority,
-        labels=issue.labels, components=issue.components, fix_versions=issue.fix_versions,
-        resolution=issue.resolution, resolved=issue.resolved, due_date=issue.due_date, start_date=issue.start_date,
-        parent_key=issue.parent, budget=issue.budget, actual_cost=issue.actual_cost,
-        story_points=issue.story_points, team=issue.team, goal=issue.goal,
-        time_spent_seconds=sum(w.seconds for w in issue.worklogs) or None,
-        original_estimate_seconds=issue.original_estimate_seconds,
-        remaining_estimate_seconds=issue.remaining_estimate_seconds, status_changed=status_changed,
-        worklogs=tuple(Worklog(w.started, w.seconds, w.author) for w in issue.worklogs),
-        changelog=tuple(
-            FieldChange(c.field, c.at, c.from_string, c.to_string) for c in issue.history if c.field in _CHANGED_FIELDS
-        ),
-    )  # fmt: skip
 
 
 def run(items: int = ITEMS) -> dict[str, float]:

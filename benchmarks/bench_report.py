@@ -14,7 +14,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.bench_engine import NOW, RULES, TODAY, to_item
+from benchmarks.bench_engine import NOW, RULES, TODAY
 from pmo_bot.domain import Severity
 from pmo_bot.report.inputs import ReportInputs
 from pmo_bot.report.model import build_report
@@ -22,6 +22,7 @@ from pmo_bot.report.render import render_html, rendered_page
 from pmo_bot.rules.engine import evaluate
 from pmo_bot.rules.loader import load
 from pmo_bot.sandbox.seed import synthetic
+from pmo_bot.sandbox.seed.items import to_item
 from pmo_bot.store.records import FindingStatus, StoredFinding, WeeklySnapshot
 
 ITEMS = 100_000
