@@ -22,23 +22,27 @@ from pmo_bot.sandbox.running import RunningSandbox
 DEMO_DIR = Path(".demo")
 
 
-def demo_settings(sandbox: RunningSandbox, workdir: Path, rules_dir: Path | None = None) -> Settings:
+def sandbox_env(sandbox: RunningSandbox, database_url: str) -> dict[str, str]:
+    """The environment an operator would set to point pmo-bot at this sandbox."""
     env = {
         "PMO_JIRA_URL": sandbox.jira_url,
         "PMO_JIRA_TOKEN": sandbox.token,
         "PMO_CONFLUENCE_URL": sandbox.confluence_url,
         "PMO_CONFLUENCE_TOKEN": sandbox.token,
         "PMO_CONFLUENCE_SPACE": "PMO",
-        "PMO_DATABASE_URL": f"sqlite:///{workdir / f'pmo-bot-{sandbox.flavor}.db'}",
-        "PMO_MODE": "enforce",
-        "PMO_MAX_COMMENT_WRITES": "10000",
-        "PMO_REQUEST_RATE": "200",
+        "PMO_DATABASE_URL": database_url,
     }
-    if rules_dir is not None:
-        env["PMO_RULES_DIR"] = str(rules_dir)
-    if sandbox.flavor == "cloud":
+    if sandbox.flavor == "cloud":  # Cloud: Basic email + API token; Data Center: a bearer PAT, no user
         env["PMO_JIRA_USER"] = sandbox.user
         env["PMO_CONFLUENCE_USER"] = sandbox.user
+    return env
+
+
+def demo_settings(sandbox: RunningSandbox, workdir: Path, rules_dir: Path | None = None) -> Settings:
+    env = sandbox_env(sandbox, f"sqlite:///{workdir / f'pmo-bot-{sandbox.flavor}.db'}")
+    env.update({"PMO_MODE": "enforce", "PMO_MAX_COMMENT_WRITES": "10000", "PMO_REQUEST_RATE": "200"})
+    if rules_dir is not None:
+        env["PMO_RULES_DIR"] = str(rules_dir)
     return load_settings(None, env=env)
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
+from pmo_bot.sandbox.site import Flavor, SeedProfile
 
 _real_connect = socket.socket.connect
 _real_getaddrinfo = socket.getaddrinfo
@@ -65,3 +69,30 @@ def shared_dir() -> Path:
     if not (SHARED / "atlassian").is_dir():
         pytest.fail(f"reference specs not found at {SHARED}/atlassian")
     return SHARED
+
+
+def _site(flavor: Flavor, seed: SeedProfile) -> Iterator[RunningSandbox]:
+    with start_sandbox(flavor=flavor, seed=seed) as running:
+        yield running
+
+
+@pytest.fixture
+def cloud_sandbox() -> Iterator[RunningSandbox]:
+    """A Cloud sandbox seeded with the demo portfolio, on its own loopback port."""
+    yield from _site("cloud", "demo")
+
+
+@pytest.fixture
+def dc_sandbox() -> Iterator[RunningSandbox]:
+    """A Data Center sandbox seeded with the demo portfolio."""
+    yield from _site("datacenter", "demo")
+
+
+@pytest.fixture
+def empty_cloud_sandbox() -> Iterator[RunningSandbox]:
+    yield from _site("cloud", "none")
+
+
+@pytest.fixture
+def empty_dc_sandbox() -> Iterator[RunningSandbox]:
+    yield from _site("datacenter", "none")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,28 +9,23 @@ import pytest
 import requests
 
 from pmo_bot.config import Settings, load_settings
-from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
+from pmo_bot.demo import sandbox_env
+from pmo_bot.sandbox.running import RunningSandbox
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def settings_for(sandbox: RunningSandbox, database: Path, **overrides: str) -> Settings:
-    env = {
-        "PMO_JIRA_URL": sandbox.jira_url,
-        "PMO_JIRA_TOKEN": sandbox.token,
-        "PMO_CONFLUENCE_URL": sandbox.confluence_url,
-        "PMO_CONFLUENCE_TOKEN": sandbox.token,
-        "PMO_CONFLUENCE_SPACE": "PMO",
-        "PMO_DATABASE_URL": f"sqlite:///{database}",
-        "PMO_RULES_DIR": str(REPO / "rules"),
-        "PMO_MODE": "enforce",
-        "PMO_MAX_COMMENT_WRITES": "100000",
-        "PMO_REQUEST_RATE": "1000",
-        "PMO_MAX_RETRIES": "3",
-    }
-    if sandbox.flavor == "cloud":  # Cloud: Basic email + API token; Data Center: a bearer PAT, no user
-        env["PMO_JIRA_USER"] = sandbox.user
-        env["PMO_CONFLUENCE_USER"] = sandbox.user
+    env = sandbox_env(sandbox, f"sqlite:///{database}")
+    env.update(
+        {
+            "PMO_RULES_DIR": str(REPO / "rules"),
+            "PMO_MODE": "enforce",
+            "PMO_MAX_COMMENT_WRITES": "100000",
+            "PMO_REQUEST_RATE": "1000",
+            "PMO_MAX_RETRIES": "3",
+        }
+    )
     env.update(overrides)
     return load_settings(None, env=env)
 
@@ -63,18 +57,6 @@ class SiteReader:
 
     def fields_by_name(self) -> dict[str, str]:
         return {f["name"]: f["id"] for f in self.http.get(f"{self.api}/field", timeout=10).json()}
-
-
-@pytest.fixture
-def cloud_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="cloud", seed="demo") as running:
-        yield running
-
-
-@pytest.fixture
-def dc_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="datacenter", seed="demo") as running:
-        yield running
 
 
 @pytest.fixture

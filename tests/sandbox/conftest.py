@@ -1,4 +1,4 @@
-"""Sandbox fixtures: a seeded and an empty site per flavour, each on its own loopback port."""
+"""Sandbox fixtures of the sandbox's own tests (the seeded and empty sites are in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,6 @@ import requests
 
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from tests.sandbox.jira_site import build_site
-
-
-@pytest.fixture
-def cloud_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="cloud", seed="demo") as running:
-        yield running
-
-
-@pytest.fixture
-def dc_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="datacenter", seed="demo") as running:
-        yield running
-
-
-@pytest.fixture
-def empty_cloud_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="cloud", seed="none") as running:
-        yield running
-
-
-@pytest.fixture
-def empty_dc_sandbox() -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor="datacenter", seed="none") as running:
-        yield running
 
 
 @pytest.fixture(params=["cloud", "datacenter"])
