@@ -130,26 +130,6 @@ class ConfluenceClient:
             raise
         return _page_v1(raw) if raw else None
 
-    def children(self, page_id: str) -> list[Page]:
-        pages: list[Page] = []
-        start = 0
-        while True:
-            params = {"start": start, "limit": 100, "expand": "version,ancestors"}
-            batch = (
-                _call(
-                    f"listing children of {page_id}",
-                    self._c.get,
-                    f"rest/api/content/{page_id}/child/page",
-                    params=params,
-                )
-                or {}
-            )
-            results = batch.get("results") or []
-            pages.extend(_page_v1(r) for r in results)
-            start += len(results)
-            if not results or "next" not in (batch.get("_links") or {}):
-                return pages
-
     def create_page(self, space_key: str, parent_id: str, title: str, body: str, message: str) -> Page:
         data: dict[str, Any]
         if self.flavor == "cloud":  # v2 create takes no version message

@@ -201,7 +201,7 @@ class JiraClient:
             f"{self._api}/issue/{key}/comment/{comment_id}",
         )
 
-    # -- properties and worklogs --------------------------------------------------------------------------
+    # -- properties --------------------------------------------------------------------------
     def get_issue_property(self, key: str, name: str) -> Any | None:
         try:
             found = call(
@@ -220,23 +220,3 @@ class JiraClient:
             f"{self._api}/issue/{key}/properties/{name}",
             data=value,
         )
-
-    def worklogs(self, key: str) -> list[Mapping[str, Any]]:
-        found: list[Mapping[str, Any]] = []
-        start = 0
-        while True:
-            params = {"startAt": start, "maxResults": 1000}
-            page = (
-                call(
-                    f"reading worklogs of {key}",
-                    self._jira.get,
-                    f"{self._api}/issue/{key}/worklog",
-                    params=params,
-                )
-                or {}
-            )
-            batch = page.get("worklogs") or []
-            found.extend(batch)
-            start += len(batch)
-            if not batch or start >= int(page.get("total") or 0):
-                return found
