@@ -14,6 +14,7 @@ The specs are parsed once per process (``functools.cache``); building the openap
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -112,7 +113,9 @@ def assert_adf(doc: Any) -> None:
 
 def _component_validator(spec: dict[str, Any], name: str) -> OAS30ReadValidator:
     schema = {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
-    return OAS30ReadValidator(schema, format_checker=OAS30ReadValidator.FORMAT_CHECKER)
+    checker = copy.deepcopy(OAS30ReadValidator.FORMAT_CHECKER)
+    checker.checks("date-time")(is_atlassian_date_time)  # Jira's own "+0000" offsets, as in the full validation
+    return OAS30ReadValidator(schema, format_checker=checker)
 
 
 def assert_jira_component(name: str, body: Any) -> None:
