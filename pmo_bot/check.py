@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pmo_bot import logs
+from pmo_bot import logs, wiring
 from pmo_bot.atlassian.ports import BotIdentity, JiraPort
 from pmo_bot.comments.plan import (
     Action,
@@ -35,7 +35,6 @@ from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
-from pmo_bot.sync.fields import resolve_fields
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
 
 log = logs.get_logger(__name__)
@@ -173,10 +172,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     projects = list(options.projects or settings.projects or jira.projects())
     if not projects:
         raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
-    mapping = settings.fields.model_dump(exclude={"extra"})
-    fmap, problems = resolve_fields(mapping, settings.fields.extra, jira.fields(), jira.flavor)
-    if problems:
-        raise ConfigError("\n".join(problems))
+    fmap = wiring.field_map(settings, jira)
     comments_now = store.comments.all()
     report = sync(
         jira,

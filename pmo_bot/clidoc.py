@@ -54,7 +54,7 @@ def render(app: typer.Typer) -> str:
         else:
             lines.extend(_section(path, command))
 
-    options = [p for p in root.params if p.param_type_name == "option" and not p.hidden]
+    options = [p for p in root.params if p.param_type_name == "option" and not getattr(p, "hidden", False)]
     lines += ["", "| option | meaning |", "|---|---|", *(_option_row(p) for p in options), ""]
     walk(["pmo-bot"], root)
     return "\n".join(line.rstrip() for line in lines).rstrip() + "\n"

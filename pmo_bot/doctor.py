@@ -11,7 +11,6 @@ from pmo_bot.config import Settings
 from pmo_bot.errors import PmoError
 from pmo_bot.rules import loader
 from pmo_bot.store import schema_status
-from pmo_bot.sync.fields import resolve_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +73,7 @@ class Doctor:
 
     def _fields(self) -> str:
         assert self.jira is not None
-        mapping = self.settings.fields.model_dump(exclude={"extra"})
-        fmap, problems = resolve_fields(mapping, self.settings.fields.extra, self.jira.fields(), self.jira.flavor)
-        if problems:
-            raise PmoError("; ".join(problems))
+        fmap = wiring.field_map(self.settings, self.jira)
         return ", ".join(f"{role}={field_id}" for role, field_id in sorted(fmap.ids.items()))
 
     def _projects(self) -> str:

@@ -9,13 +9,12 @@ from pmo_bot import wiring
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
-from pmo_bot.errors import ConfigError, UsageError
+from pmo_bot.errors import UsageError
 from pmo_bot.rules import loader
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
 from pmo_bot.rules.goals import with_commitments
 from pmo_bot.store import open_from_settings
-from pmo_bot.sync.fields import resolve_fields
 from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.normalize import normalize
 
@@ -54,10 +53,7 @@ def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[I
 def _fetch_neighbourhood(settings: Settings, key: str) -> list[Item]:
     """The issue and its children, straight from Jira (nothing is stored)."""
     jira = wiring.jira_client(settings)
-    mapping = settings.fields.model_dump(exclude={"extra"})
-    fmap, problems = resolve_fields(mapping, settings.fields.extra, jira.fields(), jira.flavor)
-    if problems:
-        raise ConfigError("\n".join(problems))
+    fmap = wiring.field_map(settings, jira)
     quoted = quote(key)
     jql = f"key = {quoted} OR parent = {quoted}"
     if jira.flavor == "datacenter" and fmap.id_of("epic_link"):

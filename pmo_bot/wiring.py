@@ -7,7 +7,10 @@ from typing import Literal
 from pmo_bot.atlassian.confluence import ConfluenceClient
 from pmo_bot.atlassian.jira import JiraClient
 from pmo_bot.atlassian.polite import PoliteSession, RetryPolicy, Throttle
+from pmo_bot.atlassian.ports import JiraPort
 from pmo_bot.config import Flavor, Settings
+from pmo_bot.errors import ConfigError
+from pmo_bot.sync.fields import FieldMap, resolve_fields
 
 
 def polite_session(settings: Settings) -> PoliteSession:
@@ -51,3 +54,12 @@ def confluence_client(
         session=session or polite_session(settings),
         flavor=flavor,
     )
+
+
+def field_map(settings: Settings, jira: JiraClient | JiraPort) -> FieldMap:
+    """The configured field mapping resolved against the site's catalogue; one line per unknown field."""
+    mapping = settings.fields.model_dump(exclude={"extra"})
+    fmap, problems = resolve_fields(mapping, settings.fields.extra, jira.fields(), jira.flavor)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return fmap
