@@ -91,7 +91,7 @@ class ConfluenceClient:
     def __init__(self, url: str, *, user: str | None, token: str, session: PoliteSession, flavor: Flavor) -> None:
         common: dict[str, Any] = {
             "session": session,
-            "timeout": int(session.timeout),
+            "timeout": session.library_timeout,
             "backoff_and_retry": False,
             "retry_with_header": False,
             "cloud": False,  # the v1 Server class, also on Cloud (see the module docstring)

@@ -66,7 +66,7 @@ class JiraClient:
     ) -> None:
         common: dict[str, Any] = {
             "session": session,
-            "timeout": int(session.timeout),
+            "timeout": session.library_timeout,
             "backoff_and_retry": False,  # PoliteSession retries, by reason
             "retry_with_header": False,
         }

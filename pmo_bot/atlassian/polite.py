@@ -15,6 +15,7 @@ which verifies before trying again (see ``pmo_bot.atlassian.jira``).
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import threading
@@ -145,6 +146,11 @@ class PoliteSession(requests.Session):
         self.timeout = timeout
         self.rng = rng or random.Random()  # jitter only, not security
         self.retries = 0
+
+    @property
+    def library_timeout(self) -> int:
+        """The timeout to give atlassian-python-api, which truncates it to whole seconds (and 0 breaks urllib3)."""
+        return max(1, math.ceil(self.timeout))
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         backoff = min(self.policy.base_delay * float(2 ** (state.attempt_number - 1)), self.policy.max_delay)

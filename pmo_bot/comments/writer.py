@@ -120,13 +120,15 @@ class CommentWriter:
         except RemoteError as error:
             if error.status is not None and error.status < 500:
                 raise  # Jira refused it; nothing was stored
-            # Timed out, dropped or 5xx: Jira may have stored it. Verify before trying again.
+            # Timed out, dropped or 5xx: Jira may have stored it, or may still be storing it. Adopt it if it is
+            # there already; otherwise do not create again now (a create still in flight would make two): the
+            # issue fails for this run, and the next run looks again before creating.
             own = find_own_comment(self.jira, key, self.me)
             if own is not None:
                 log.info("comment_create_verified", issue_key=key, comment_id=own)
                 self.jira.edit_comment(key, own, body)
                 return own, 1
-            return self.jira.add_comment(key, body), 0
+            raise
 
     def _delete(self, key: str, comment_id: str) -> None:
         try:
