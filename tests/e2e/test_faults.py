@@ -275,3 +275,14 @@ def test_a_search_that_keeps_failing_fails_the_run_and_writes_nothing(site: Runn
     assert faults_served(site.requests(since))["503"] == 3  # the first try and two retries
     assert last_run_status(site, database)[0] is RunStatus.FAILED
     assert not jira_writes(site.requests(since))
+
+
+@pytest.mark.parametrize("site", ["datacenter"], indirect=True)
+def test_a_sub_second_request_timeout_works(
+    site: RunningSandbox, reader: SiteReader, due: set[str], database: Path
+) -> None:
+    """atlassian-python-api truncates its timeout to whole seconds; 0.5 must not become 0 (urllib3 refuses 0)."""
+    summary = check(scoped(site, database, PMO_REQUEST_TIMEOUT_SECONDS="0.5"))
+
+    assert summary.status is RunStatus.SUCCEEDED
+    assert_one_comment_where_due(reader, site, due)
