@@ -194,7 +194,9 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
-    ctx = deps.bundle.context(today, first_seen=grace_history(store, tz), tz=tz)
+    ctx = deps.bundle.context(
+        today, first_seen=grace_history(store, tz), tz=tz, acceptance_markers=settings.acceptance_markers
+    )
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
     findings = list(evaluation.findings)
     keys = [item.key for item in items]

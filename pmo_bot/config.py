@@ -30,6 +30,7 @@ from pmo_bot import logs
 from pmo_bot.domain import Mode
 from pmo_bot.errors import ConfigError
 from pmo_bot.report.rag import RagPolicy
+from pmo_bot.rules.context import DEFAULT_ACCEPTANCE_MARKERS
 
 DEFAULT_CONFIG_FILE = "pmo-bot.toml"
 ENV_PREFIX = "PMO_"
@@ -114,6 +115,7 @@ class Settings(BaseSettings):
     )
     resolved_comment: Literal["keep", "delete"] = "keep"
     comment_refresh_days: int = Field(default=7, ge=1)
+    acceptance_markers: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ACCEPTANCE_MARKERS
     full_sync_every_hours: float = Field(default=24.0, gt=0)
     sync_overlap_minutes: int = Field(default=5, ge=2)
     request_rate: float = Field(default=10.0, gt=0)
@@ -159,7 +161,7 @@ class Settings(BaseSettings):
             return tuple(v.upper() for v in value)
         return value
 
-    @field_validator("report_labels", mode="before")
+    @field_validator("report_labels", "acceptance_markers", mode="before")
     @classmethod
     def _labels(cls, value: Any) -> Any:
         return _comma_list(value)

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,17 @@ def test_every_setting_is_documented_with_its_environment_variable(path: tuple[s
     assert row is not None, f"docs/configuration.md has no table row for `{'.'.join(path)}`"
     variable = env_name(path) + ("__<NAME>" if path == ("fields", "extra") else "")
     assert f"`{variable}`" in row
+
+
+def test_acceptance_markers_come_from_a_comma_list_and_reach_the_metric() -> None:
+    from pmo_bot.rules.context import EvaluationContext
+    from pmo_bot.rules.metrics import Metrics
+    from tests.factories import make_item
+
+    settings = load_settings(None, env={"PMO_ACCEPTANCE_MARKERS": "Given, AC:"})
+    assert settings.acceptance_markers == ("Given", "AC:")
+    story = make_item(description="AC: the card is charged once")
+    ctx = EvaluationContext(today=date(2026, 11, 28), acceptance_markers=settings.acceptance_markers)
+    assert Metrics(story, (), ctx)["has_acceptance_criteria"] is True
+    default = EvaluationContext(today=date(2026, 11, 28))
+    assert Metrics(story, (), default)["has_acceptance_criteria"] is False

@@ -49,7 +49,7 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
         items=items,
         findings=findings,
         ruleset=bundle.ruleset,
-        context=bundle.context(day, tz=tz),
+        context=bundle.context(day, tz=tz, acceptance_markers=settings.acceptance_markers),
         waivers=bundle.waivers,
         last_check=store.runs.latest(RunKind.CHECK),
         history=history,
