@@ -31,12 +31,15 @@ def jql_datetime(instant: datetime, time_zone: str) -> str:
 
 
 def fetch_jql(projects: Sequence[str], *, updated_since: str | None = None, narrow: str | None = None) -> str:
+    """Ordered by key, which edits never change: Data Center pages by offset, and ordered by ``updated`` an
+    issue edited mid-sync would jump to the end and shift the next page over an issue the sync then misses
+    (and a full sync would mark deleted)."""
     clauses = [project_clause(projects)]
     if narrow:
         clauses.append(f"({narrow})")
     if updated_since:
         clauses.append(f'updated >= "{updated_since}"')
-    return " AND ".join(clauses) + " ORDER BY updated ASC, key ASC"
+    return " AND ".join(clauses) + " ORDER BY key ASC"
 
 
 def keys_jql(projects: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
@@ -155,3 +156,30 @@ def test_a_change_search_did_not_show_yet_is_picked_up_by_the_next_run(site: Run
     assert caught_up.sync.kind == "incremental"
     assert caught_up.writes_done == {"create": 1}
     assert len(reader.bot_comments(epic)) == 1
+
+
+def test_an_issue_edited_while_the_bot_pages_through_search_is_not_lost(site: RunningSandbox, database: Path) -> None:
+    """Data Center pages by offset. Ordered by a field people change, an issue edited mid-sync moves to the end
+    and shifts the pages after it, so one issue is skipped, and a full sync would then mark it deleted."""
+    settings = settings_for(site, database)  # the whole demo: two pages on Data Center, seven on Cloud
+    reader = SiteReader(site)
+    everything = site_keys(site)
+    assert check(settings, dry_run=True).items_checked == len(everything)
+
+    session = fast_session(settings)
+    tap = SearchTap(session)
+
+    def edit_after_first_page(response: requests.Response, *args: object, **kwargs: object) -> None:
+        if len(tap.searches) == 1 and not edited:
+            edited.append(tap.searches[0][1][0])
+            reader.edit(edited[0], {"summary": "Edited while the bot was reading"})
+
+    edited: list[str] = []
+    session.hooks["response"].append(edit_after_first_page)
+    again = check(settings, session=session, dry_run=True, full=True)
+
+    assert edited, "the edit happened"
+    assert len(tap.searches) > 1, "the sync took several pages"
+    assert tap.keys() == set(everything)
+    assert again.sync.deleted == 0
+    assert again.items_checked == len(everything)
