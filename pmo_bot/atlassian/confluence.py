@@ -51,8 +51,12 @@ def _call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except requests.HTTPError as error:
         status = error.response.status_code if error.response is not None else None
         message = logs.redact_text(str(error) or "no message")
-        if status in (401, 403):
+        if status == 401:
             raise AuthError(f"Confluence refused the request while {what} (HTTP {status}): {message}") from error
+        if status == 403:
+            raise RemoteError(
+                f"Confluence denied permission while {what} (HTTP 403): {message}", status=status
+            ) from error
         if status == 409:
             raise PageConflict(f"version conflict while {what}: {message}", status=status) from error
         raise RemoteError(f"Confluence answered HTTP {status} while {what}: {message}", status=status) from error

@@ -43,10 +43,12 @@ def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except requests.HTTPError as error:
         status, message = _describe(error)
-        if status in (401, 403):
+        if status == 401:  # the credentials: systemic, fails the run
             raise AuthError(
                 f"Jira refused the credentials while {what} (HTTP {status}): {message}", status=status
             ) from error
+        if status == 403:  # a permission on this resource: fails this item, not the run
+            raise RemoteError(f"Jira denied permission while {what} (HTTP 403): {message}", status=status) from error
         if status == 404:
             raise NotFound(f"not found while {what}: {message}", status=status) from error
         raise RemoteError(f"Jira answered HTTP {status} while {what}: {message}", status=status) from error

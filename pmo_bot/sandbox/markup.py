@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft4Validator
 
 Body = str | dict[str, Any]
@@ -24,13 +26,34 @@ _INLINE = re.compile(
 
 
 @cache
-def _validator() -> Draft4Validator:
+def _schema() -> dict[str, Any]:
     text = resources.files("pmo_bot.sandbox").joinpath("schemas/adf.schema.json").read_text(encoding="utf-8")
-    return Draft4Validator(json.loads(text))
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Draft4Validator:
+    return Draft4Validator(_schema())
+
+
+@cache
+def _fast_check() -> Callable[[Any], Any]:
+    return fastjsonschema.compile(_schema())
 
 
 def adf_errors(doc: Any) -> list[str]:
-    """Why ``doc`` is not a valid ADF document (empty when it is)."""
+    """Why ``doc`` is not a valid ADF document (empty when it is).
+
+    jsonschema is the reference, but the ADF schema costs it ~120 ms a document; a compiled check accepts valid
+    documents in under a millisecond, and only what it rejects goes to jsonschema for the verdict and messages.
+    """
+    try:
+        _fast_check()(doc)
+    except fastjsonschema.JsonSchemaException:
+        pass
+    else:
+        return []
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(map(str, e.absolute_path)) or 'doc'}: {e.message[:200]}" for e in errors[:5]]
 
