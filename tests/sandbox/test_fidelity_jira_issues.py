@@ -255,18 +255,7 @@ def test_v3_refuses_what_is_not_valid_adf(site: Site, case: str) -> None:
 
 # Sandbox defect reported to the lead: v3 worklogs accept a plain-text comment (201) where Jira wants ADF (400).
 # strict: once fixed, this xfail fails and should be removed.
-KNOWN_WORKLOG_GAPS = {"plain text"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="sandbox accepts it"))
-        if c in KNOWN_WORKLOG_GAPS
-        else c
-        for c in sorted(INVALID_ADF)
-    ],
-)
+@pytest.mark.parametrize("case", sorted(INVALID_ADF))
 def test_v3_worklog_refuses_what_is_not_valid_adf(site: Site, case: str) -> None:
     only(site, "cloud")
     key = new_issue(site, site.unique("ADF worklog"))

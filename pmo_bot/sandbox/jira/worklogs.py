@@ -64,6 +64,8 @@ def create_worklog(ctx: JiraCtx) -> Response:
     if isinstance(comment, dict):
         if ctx.version != "3" or markup.adf_errors(comment):
             raise bad_request(errors={"comment": "The worklog comment is not a valid document."})
+    elif ctx.version == "3" and comment:  # REST v3 takes rich text only as an ADF document
+        raise bad_request(errors={"comment": "The worklog comment is not a valid document."})
     elif not isinstance(comment, str):
         raise bad_request(errors={"comment": "The worklog comment must be text."})
     adjust = ctx.query("adjustEstimate", "auto")
