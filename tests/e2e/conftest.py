@@ -15,8 +15,9 @@ from pmo_bot.sandbox.running import RunningSandbox
 REPO = Path(__file__).resolve().parents[2]
 
 
-def settings_for(sandbox: RunningSandbox, database: Path, **overrides: str) -> Settings:
-    env = sandbox_env(sandbox, f"sqlite:///{database}")
+def settings_for(sandbox: RunningSandbox, database: Path | None, **overrides: str) -> Settings:
+    """Settings pointing at ``sandbox``; ``database`` is a SQLite file (or give PMO_DATABASE_URL instead)."""
+    env = sandbox_env(sandbox, f"sqlite:///{database}" if database is not None else "")
     env.update(
         {
             "PMO_RULES_DIR": str(REPO / "rules"),
