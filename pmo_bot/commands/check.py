@@ -66,7 +66,7 @@ def fetch_progress() -> Iterator[Callable[[int, int | None], None] | None]:
 
 
 def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # a log or pipe gets whole lines, not 80 columns
     data = summary.as_dict()
     sync = data["sync"]
     head = "DRY RUN - nothing was written. " if summary.dry_run else ""
