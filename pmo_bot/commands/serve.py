@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -12,7 +15,7 @@ from pmo_bot.commands.options import ConfigOption
 from pmo_bot.config import load_settings
 from pmo_bot.jobs import check_job
 from pmo_bot.report.job import report_job
-from pmo_bot.scheduler import build_scheduler, guarded
+from pmo_bot.scheduler import build_scheduler
 
 log = logs.get_logger(__name__)
 
@@ -33,9 +36,15 @@ def serve(
     log.info(
         "daemon_started", check=settings.schedule.check, report=settings.schedule.report, tz=settings.schedule.timezone
     )
-    if run_now:
-        guarded("check", jobs["check"])()
-    try:
+
+    def stop(signum: int, _frame: object) -> None:
+        # `docker stop` and systemd send SIGTERM: let a running job finish, then leave (a safe restart).
+        log.info("daemon_stopping", signal=signal.Signals(signum).name)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    if run_now:  # through the scheduler, so that a stop waits for it like for any other run
+        scheduler.get_job("check").modify(next_run_time=datetime.now(UTC))
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        log.info("daemon_stopped")
+    log.info("daemon_stopped")
