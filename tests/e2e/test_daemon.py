@@ -25,7 +25,7 @@ def test_sigterm_stops_the_daemon_after_its_running_check(dc_sandbox: RunningSan
         [sys.executable, "-m", "pmo_bot", "--log-json", "serve", "--run-now"],
         env=env,
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
