@@ -14,6 +14,7 @@ from typing import Any
 
 from pmo_bot.domain import Finding, Item, Severity
 from pmo_bot.rules.context import EvaluationContext
+from pmo_bot.rules.goals import ancestors_of
 from pmo_bot.rules.metrics import Metrics
 
 
@@ -22,15 +23,8 @@ class Index:
     by_key: Mapping[str, Item]
     children: Mapping[str, Sequence[Item]]
 
-    def ancestors(self, item: Item) -> list[Item]:
-        found: list[Item] = []
-        seen = {item.key}
-        parent = item.parent_key
-        while parent and parent not in seen and (holder := self.by_key.get(parent)) is not None:
-            found.append(holder)
-            seen.add(parent)
-            parent = holder.parent_key
-        return found
+    def ancestors(self, item: Item) -> tuple[Item, ...]:
+        return ancestors_of(item, self.by_key)
 
     def metrics(self, item: Item, ctx: EvaluationContext) -> Metrics:
         return Metrics(item, self.children.get(item.key, ()), ctx, self.ancestors(item))

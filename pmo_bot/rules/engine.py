@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pmo_bot.domain import Finding, Item, Mode
 from pmo_bot.rules.compile import ItemView, Predicate, compile_condition, explain, local_date
 from pmo_bot.rules.context import EvaluationContext
-from pmo_bot.rules.goals import with_commitments
+from pmo_bot.rules.goals import ancestors_of, with_commitments
 from pmo_bot.rules.metrics import Metrics
 from pmo_bot.rules.model import Rule, RuleSet, Scope
 from pmo_bot.rules.templating import Template, compile_template
 
 _Traits = tuple[str, str, str, int, str]  # folded type, project, status category, level, folded status
-_MAX_ANCESTORS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,7 @@ def evaluate_detailed(
         candidates = compiled.candidates(item)
         if not candidates:
             continue
-        metrics = Metrics(item, children.get(item.key, ()), context, _ancestors(item, by_key))
+        metrics = Metrics(item, children.get(item.key, ()), context, ancestors_of(item, by_key))
         view = ItemView(item, metrics, today, tz)
         for rule in candidates:
             scope = rule.rule.scope
@@ -232,17 +231,3 @@ def _static_match(scope: Scope, traits: _Traits) -> bool:
         return False
     exclude = scope.exclude
     return not (issue_type in exclude.issue_types or project in exclude.projects or status in exclude.statuses)
-
-
-def _ancestors(item: Item, by_key: Mapping[str, Item]) -> Sequence[Item]:
-    chain: list[Item] = []
-    seen = {item.key}
-    parent_key = item.parent_key
-    while parent_key is not None and parent_key not in seen and len(chain) < _MAX_ANCESTORS:
-        parent = by_key.get(parent_key)
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent_key)
-        parent_key = parent.parent_key
-    return chain
