@@ -1,0 +1,23 @@
+"""Sync: content hashes so unchanged issues are not rewritten.
+
+Reserved so that work running in parallel has a fixed place in the chain; a no-op until that work fills it.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
