@@ -189,6 +189,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         time_zone=me.time_zone,
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
         progress=deps.progress,
+        bot=me,
     )
     items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)

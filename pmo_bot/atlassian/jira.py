@@ -26,6 +26,9 @@ log = logs.get_logger(__name__)
 CLOUD_PAGE_SIZE = 100  # Cloud returns fewer when many fields are asked for; we follow nextPageToken regardless
 DC_PAGE_SIZE = 500
 COMMENT_PAGE_SIZE = 100
+CHANGELOG_ISSUES_PER_REQUEST = 1000  # bulkfetch's cap (J3 BulkChangelogRequestBean.issueIdsOrKeys)
+CHANGELOG_FIELDS_MAX = 10  # bulkfetch's cap on fieldIds
+CHANGELOG_PAGE_SIZE = 100  # GET /issue/{key}/changelog pages (Cloud)
 
 
 class NotFound(RemoteError):
@@ -155,6 +158,71 @@ class JiraClient:
             if not issues or start >= total:
                 return
 
+    # -- history ----------------------------------------------------------------------------------------
+    def changelogs(
+        self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
+    ) -> dict[str, list[Mapping[str, Any]]]:
+        """Cloud: every history of these ``(id, key)`` issues touching ``field_ids``, oldest first, by key.
+
+        ``POST /rest/api/3/changelog/bulkfetch`` takes up to 1,000 issues and 10 field ids per request, pages
+        with ``nextPageToken`` and names each issue by id. Where the route is missing (404: a proxy, an older
+        site), each issue's ``GET /issue/{key}/changelog`` is paged instead, unfiltered.
+        """
+        key_of = {str(issue_id): key for issue_id, key in issues}
+        found: dict[str, list[Mapping[str, Any]]] = {key: [] for _, key in issues}
+        wanted = list(dict.fromkeys(field_ids))[:CHANGELOG_FIELDS_MAX]
+        ids = list(key_of)
+        for start in range(0, len(ids), CHANGELOG_ISSUES_PER_REQUEST):
+            body: dict[str, Any] = {"issueIdsOrKeys": ids[start : start + CHANGELOG_ISSUES_PER_REQUEST]}
+            if wanted:
+                body["fieldIds"] = wanted
+            token: str | None = None
+            while True:
+                page_body = {**body, "nextPageToken": token} if token else body
+                try:
+                    page = call(
+                        "fetching changelogs", self._jira.post, "rest/api/3/changelog/bulkfetch", data=page_body
+                    )
+                except NotFound:
+                    log.warning("changelog_bulkfetch_unavailable", issues=len(ids))
+                    return {key: self.issue_changelog(key) for key in found}
+                for entry in (page or {}).get("issueChangeLogs") or ():
+                    key = key_of.get(str(entry.get("issueId"))) if isinstance(entry, Mapping) else None
+                    if key is not None:
+                        found[key].extend(entry.get("changeHistories") or ())
+                token = (page or {}).get("nextPageToken")
+                if not token:
+                    break
+        return found
+
+    def issue_changelog(self, key: str) -> list[Mapping[str, Any]]:
+        """One issue's whole history. Cloud pages ``GET /issue/{key}/changelog``; Data Center has no such route,
+        and its ``GET /issue/{key}?expand=changelog`` returns the full history."""
+        if self.flavor != "cloud":
+            raw = call(
+                f"reading the history of {key}",
+                self._jira.get,
+                f"rest/api/2/issue/{key}",
+                params={"expand": "changelog", "fields": "created"},
+            )
+            histories = ((raw or {}).get("changelog") or {}).get("histories")
+            return list(histories) if isinstance(histories, list) else []
+        found: list[Mapping[str, Any]] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": CHANGELOG_PAGE_SIZE}
+            page = (
+                call(
+                    f"reading the history of {key}", self._jira.get, f"rest/api/3/issue/{key}/changelog", params=params
+                )
+                or {}
+            )
+            batch = page.get("values") or []
+            found.extend(batch)
+            start += len(batch)
+            if not batch or page.get("isLast") or start >= int(page.get("total") or 0):
+                return found
+
     # -- comments ---------------------------------------------------------------------------------------
     def comments(self, key: str) -> list[RemoteComment]:
         found: list[RemoteComment] = []
@@ -173,7 +241,16 @@ class JiraClient:
             batch = page.get("comments") or []
             for c in batch:
                 props = {str(p.get("key")): p.get("value") for p in c.get("properties") or () if isinstance(p, Mapping)}
-                found.append(RemoteComment(str(c.get("id")), c.get("author") or {}, plain_text(c.get("body")), props))
+                found.append(
+                    RemoteComment(
+                        str(c.get("id")),
+                        c.get("author") or {},
+                        plain_text(c.get("body")),
+                        props,
+                        created=c.get("created"),
+                        updated=c.get("updated"),
+                    )
+                )
             start += len(batch)
             if not batch or start >= int(page.get("total") or 0):
                 return found

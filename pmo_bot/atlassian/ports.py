@@ -47,6 +47,8 @@ class RemoteComment:
     author: Mapping[str, Any]
     text: str  # the body flattened to plain text (ADF or wiki markup)
     properties: Mapping[str, Any] = field(default_factory=dict)
+    created: str | None = None  # Jira's timestamps, as sent
+    updated: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,10 @@ class JiraPort(Protocol):
     def search(
         self, jql: str, fields: Sequence[str], *, expand: Sequence[str] = (), properties: Sequence[str] = ()
     ) -> Iterator[SearchResult]: ...
+    def changelogs(
+        self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
+    ) -> dict[str, list[Mapping[str, Any]]]: ...
+    def issue_changelog(self, key: str) -> list[Mapping[str, Any]]: ...
     def comments(self, key: str) -> list[RemoteComment]: ...
     def add_comment(self, key: str, body: Any) -> str: ...
     def edit_comment(self, key: str, comment_id: str, body: Any) -> None: ...
