@@ -31,6 +31,7 @@ from pmo_bot.domain import Mode
 from pmo_bot.errors import ConfigError
 from pmo_bot.report.rag import RagPolicy
 from pmo_bot.rules.context import DEFAULT_ACCEPTANCE_MARKERS
+from pmo_bot.wording import DEFAULT_LOCALE, check_locale
 
 DEFAULT_CONFIG_FILE = "pmo-bot.toml"
 ENV_PREFIX = "PMO_"
@@ -113,6 +114,7 @@ class Settings(BaseSettings):
     waiver_procedure: str = (
         "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
     )
+    locale: str = DEFAULT_LOCALE  # how comments, `rules explain` and the report write numbers and dates
     resolved_comment: Literal["keep", "delete"] = "keep"
     comment_refresh_days: int = Field(default=7, ge=1)
     acceptance_markers: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ACCEPTANCE_MARKERS
@@ -142,6 +144,11 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected an http:// or https:// URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        return check_locale(value)
 
     @field_validator("database_url")
     @classmethod
