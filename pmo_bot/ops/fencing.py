@@ -32,6 +32,14 @@ class FencedJira:
     ) -> Iterator[SearchResult]:
         return self._inner.search(jql, fields, expand=expand, properties=properties)
 
+    def changelogs(
+        self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
+    ) -> dict[str, list[Mapping[str, Any]]]:
+        return self._inner.changelogs(issues, field_ids)
+
+    def issue_changelog(self, key: str) -> list[Mapping[str, Any]]:
+        return self._inner.issue_changelog(key)
+
     def comments(self, key: str) -> list[RemoteComment]:
         return self._inner.comments(key)
 
