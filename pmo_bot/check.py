@@ -35,6 +35,7 @@ from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
+from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
 
 log = logs.get_logger(__name__)
@@ -74,6 +75,7 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class CheckSummary:
                 "adopted": self.adopted,
             },
             "duration_seconds": round(self.duration_seconds, 3),
+            "scopes": [{"jql": s.fragment, "rules": list(s.rules), "issues": len(s.keys or ())} for s in self.scopes],
         }
 
 
@@ -173,6 +176,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     if not projects:
         raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
     fmap = wiring.field_map(settings, jira)
+    scopes = resolve_jql_scopes(jira, projects, deps.bundle.ruleset)  # before any write: a refused one stops here
+    require_valid(scopes)
     comments_now = store.comments.all()
     report = sync(
         jira,
@@ -196,7 +201,11 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     now = deps.clock()
     today = now.astimezone(tz).date()
     ctx = deps.bundle.context(
-        today, first_seen=grace_history(store, tz), tz=tz, acceptance_markers=settings.acceptance_markers
+        today,
+        first_seen=grace_history(store, tz),
+        tz=tz,
+        acceptance_markers=settings.acceptance_markers,
+        jql_scopes=scope_keys(scopes),
     )
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
     findings = list(evaluation.findings)
@@ -248,4 +257,5 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        scopes=scopes,
     )

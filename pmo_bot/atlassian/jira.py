@@ -25,6 +25,7 @@ log = logs.get_logger(__name__)
 
 CLOUD_PAGE_SIZE = 100  # Cloud returns fewer when many fields are asked for; we follow nextPageToken regardless
 DC_PAGE_SIZE = 500
+KEYS_PAGE_SIZE = 1000  # keys-only pages: Cloud serves up to 5,000 id/key-only results, DC clamps at 1,000
 COMMENT_PAGE_SIZE = 100
 CHANGELOG_ISSUES_PER_REQUEST = 1000  # bulkfetch's cap (J3 BulkChangelogRequestBean.issueIdsOrKeys)
 CHANGELOG_FIELDS_MAX = 10  # bulkfetch's cap on fieldIds
@@ -123,10 +124,24 @@ class JiraClient:
         else:
             yield from self._search_dc(jql, fields, expand, properties)
 
+    def search_keys(self, jql: str) -> list[str]:
+        """The keys of every issue ``jql`` matches (no fields: large pages). A refused JQL is a 400 whose
+        message is Jira's (``RemoteError``)."""
+        if self.flavor == "cloud":
+            pages = self._search_cloud(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+        else:
+            pages = self._search_dc(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+        return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
+
     def _search_cloud(
-        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+        self,
+        jql: str,
+        fields: Sequence[str],
+        expand: Sequence[str],
+        properties: Sequence[str],
+        size: int = CLOUD_PAGE_SIZE,
     ) -> Iterator[SearchResult]:
-        body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
+        body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": size}
         if expand:
             body["expand"] = ",".join(expand)
         if properties:
@@ -141,7 +156,12 @@ class JiraClient:
                 return
 
     def _search_dc(
-        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+        self,
+        jql: str,
+        fields: Sequence[str],
+        expand: Sequence[str],
+        properties: Sequence[str],
+        size: int = DC_PAGE_SIZE,
     ) -> Iterator[SearchResult]:
         # Data Center's SearchRequestBean takes only jql, startAt, maxResults, fields, expand and validateQuery:
         # any other member (``properties``, ``fieldsByKeys``) is a 400, so issue properties are not asked for
@@ -149,7 +169,7 @@ class JiraClient:
         del properties
         start = 0
         while True:
-            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": DC_PAGE_SIZE}
+            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": size}
             if expand:
                 body["expand"] = list(expand)
             page = call("searching issues", self._jira.post, "rest/api/2/search", data=body) or {}

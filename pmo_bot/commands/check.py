@@ -77,6 +77,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for scope in summary.scopes:
+        console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)
     table.add_column("severity")
     table.add_column("count", justify="right")

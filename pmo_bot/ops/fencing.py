@@ -32,6 +32,9 @@ class FencedJira:
     ) -> Iterator[SearchResult]:
         return self._inner.search(jql, fields, expand=expand, properties=properties)
 
+    def search_keys(self, jql: str) -> list[str]:
+        return self._inner.search_keys(jql)
+
     def changelogs(
         self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
     ) -> dict[str, list[Mapping[str, Any]]]:
