@@ -115,6 +115,16 @@ class JiraClient:
         raw = call("listing projects", self._jira.get, f"{self._api}/project") or []
         return sorted(str(p["key"]) for p in raw if p.get("key"))
 
+    def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
+        """Which of the project permissions ``keys`` the bot holds in ``project`` (``GET mypermissions``, v2 on
+        both flavours; Cloud requires the ``permissions`` list)."""
+        params = {"projectKey": project, "permissions": ",".join(keys)}
+        raw = call(
+            f"reading the bot's permissions in {project}", self._jira.get, "rest/api/2/mypermissions", params=params
+        )
+        granted = (raw or {}).get("permissions") or {}
+        return {k: bool(isinstance(granted.get(k), Mapping) and granted[k].get("havePermission")) for k in keys}
+
     # -- search -----------------------------------------------------------------------------------------
     def search(
         self, jql: str, fields: Sequence[str], *, expand: Sequence[str] = (), properties: Sequence[str] = ()

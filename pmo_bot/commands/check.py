@@ -98,6 +98,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
         if any(planned.values())
         else "Comments: nothing to write."
     )
+    for project, entry in summary.writes_skipped.items():
+        console.print(f"  [yellow]skipped[/yellow] {entry['writes']} comment writes in {project}: {entry['reason']}")
     for key, reason in summary.write_failures.items():
         console.print(f"  [red]failed[/red] {key}: {reason}")
     if summary.dry_run:

@@ -32,6 +32,9 @@ class FencedJira:
     ) -> Iterator[SearchResult]:
         return self._inner.search(jql, fields, expand=expand, properties=properties)
 
+    def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
+        return self._inner.my_permissions(project, keys)
+
     def search_keys(self, jql: str) -> list[str]:
         return self._inner.search_keys(jql)
 
