@@ -49,7 +49,7 @@ def read_access(jira: JiraPort, projects: Sequence[str], needed: Sequence[str] =
         except AuthError:
             raise
         except RemoteError as error:
-            log.warning("permissions_unread", project=project, error=str(error))
+            log.info("permissions_unread", project=project, error=str(error))
             found.append(ProjectAccess(project, unknown=str(error)))
             continue
         found.append(ProjectAccess(project, tuple(key for key in needed if not granted.get(key))))
