@@ -10,6 +10,7 @@ from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import JiraHttpError, bad_request, not_found
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
+from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Comment, Issue
 
 RouteSpec = tuple[list[str], str, Any]
@@ -35,9 +36,11 @@ def _body(ctx: JiraCtx, data: dict[str, Any]) -> markup.Body:
             raise bad_request(errors={"comment": "Invalid ADF document: " + "; ".join(problems)})
         if not markup.to_plain(body) and not body.get("content"):
             raise bad_request(errors={"comment": "Comment body can not be empty!"})
+        check_text("comment", body)
         return body
     if not isinstance(body, str) or not body.strip():
         raise bad_request(errors={"comment": "Comment body can not be empty!"})
+    check_text("comment", body)
     return body
 
 

@@ -11,6 +11,7 @@ from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.edits import EditContext, Editor
 from pmo_bot.sandbox.jira.errors import bad_request, not_found
 from pmo_bot.sandbox.jira.issue_json import EPIC_NAME, IssueRenderer, select_fields
+from pmo_bot.sandbox.jira.limits import SUMMARY_LIMIT
 from pmo_bot.sandbox.jira.records import Issue
 
 RouteSpec = tuple[list[str], str, Any]
@@ -65,6 +66,8 @@ def create_issue(ctx: JiraCtx) -> Response:
     summary = fields.pop("summary", None)
     if not isinstance(summary, str) or not summary.strip():
         errors["summary"] = "You must specify a summary of the issue."
+    elif len(summary.strip()) > SUMMARY_LIMIT:
+        errors["summary"] = f"Summary must be less than {SUMMARY_LIMIT} characters."
     if not ctx.cloud and issue_type == "Epic" and not fields.get(EPIC_NAME):
         errors[EPIC_NAME] = "Epic Name is required."
     if issue_type and hierarchy_level(issue_type) == -1 and not fields.get("parent"):

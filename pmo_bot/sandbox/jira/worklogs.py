@@ -12,6 +12,7 @@ from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import bad_request, not_found
 from pmo_bot.sandbox.jira.formats import parse_duration, parse_jira_time
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
+from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Issue, Worklog
 
 RouteSpec = tuple[list[str], str, Any]
@@ -68,6 +69,7 @@ def create_worklog(ctx: JiraCtx) -> Response:
         raise bad_request(errors={"comment": "The worklog comment is not a valid document."})
     elif not isinstance(comment, str):
         raise bad_request(errors={"comment": "The worklog comment must be text."})
+    check_text("comment", comment)
     adjust = ctx.query("adjustEstimate", "auto")
     before = issue.remaining_estimate
     worklog = ctx.state.add_worklog(
