@@ -1,4 +1,4 @@
-"""GET, POST and PUT ``/issue``, plus the issue's changelog."""
+"""GET, POST and PUT ``/issue`` (the issue's history: ``changelogs``)."""
 
 from __future__ import annotations
 
@@ -111,26 +111,8 @@ def edit_issue(ctx: JiraCtx) -> Response:
     return Response(status_code=204)
 
 
-def changelog(ctx: JiraCtx) -> Response:
-    """Cloud's paginated ``GET /issue/{key}/changelog`` (``PageBeanChangelog``)."""
-    issue = find_issue(ctx)
-    start, limit = ctx.int_query("startAt", 0), min(ctx.int_query("maxResults", 100, low=1), 100)
-    page = renderer(ctx).changelog(issue, start, limit)
-    return JSONResponse(
-        {
-            "self": str(ctx.request.url),
-            "maxResults": limit,
-            "startAt": start,
-            "total": page["total"],
-            "isLast": start + limit >= page["total"],
-            "values": page["histories"],
-        }
-    )
-
-
 ROUTES: list[RouteSpec] = [
     (["POST"], "/issue", create_issue),
     (["GET"], "/issue/{key}", get_issue),
     (["PUT"], "/issue/{key}", edit_issue),
-    (["GET"], "/issue/{key}/changelog", changelog),
 ]
