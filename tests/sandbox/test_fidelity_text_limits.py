@@ -108,3 +108,41 @@ def test_summary_over_255_characters_is_refused(site: Site, how: str) -> None:
         response = site.session.post(site.api("2", "issue"), json={"fields": fields})
     body = validated_error(response, 400)
     assert body["errors"] == {"summary": "Summary must be less than 255 characters."}
+
+
+def test_java_counts_utf16_code_units(site: Site) -> None:
+    key = new_issue(site, site.unique("Emoji"))
+    emoji = "\U0001f600" * (LIMIT // 2 + 1)  # 16,384 code points, 32,768 UTF-16 code units
+    response = site.session.post(site.api("2", f"issue/{key}/comment"), json={"body": emoji})
+    assert_too_long(response, "comment")
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "datacenter"])
+def test_the_bots_fitted_comment_is_measured_as_the_sandbox_measures(flavor: str) -> None:
+    """The bot fits comments with its own measure; the sandbox must agree, or fitted comments get refused."""
+    from datetime import date
+
+    from pmo_bot.comments.fit import fit_content, measure, render
+    from pmo_bot.domain import Severity
+    from pmo_bot.sandbox.jira.limits import text_length
+    from tests.factories import make_finding
+
+    findings = [
+        make_finding(
+            f"rule-{i:03d}",
+            severity=Severity.WARNING,
+            message=f"{i} \U0001f680 " + "m" * 980,
+            remediation="r" * 980,
+            observed="o" * 290,
+            expected="e" * 290,
+        )
+        for i in range(40)
+    ]
+    today = date(2026, 11, 28)
+    for limit in (10**9, LIMIT):  # unfitted (over the limit), then fitted
+        content = fit_content(
+            "PAY-1", findings, docs_url=None, waiver_procedure="Ask.", flavor=flavor, today=today, limit=limit
+        )
+        body = render(content, flavor, today)
+        assert text_length(body) == measure(body)
+        assert (text_length(body) > LIMIT) is (limit > LIMIT)
