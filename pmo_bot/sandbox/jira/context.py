@@ -57,6 +57,11 @@ class JiraCtx:
     def user(self) -> User:
         return self.state.bot
 
+    @property
+    def user_ref(self) -> str:
+        """How JQL names the caller: accountId on Cloud, username on Data Center."""
+        return self.user.account_id if self.cloud else self.user.name
+
     def visible_issues(self, refs: Iterable[str]) -> list[Issue]:
         """The issues that ids or keys name, once each, in order; unknown ones are left out."""
         found: dict[int, Issue] = {}

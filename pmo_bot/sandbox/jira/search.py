@@ -58,7 +58,7 @@ def evaluate(ctx: JiraCtx, jql: str, *, require_bounded: bool, fresh: frozenset[
         query = parse(jql)
         if require_bounded and not query.is_bounded:
             raise JqlError([UNBOUNDED_MESSAGE])
-        compiled = compile_query(query, JiraFieldResolver(ctx.state), ctx.now, current_user=ctx.user.account_id)
+        compiled = compile_query(query, JiraFieldResolver(ctx.state), ctx.now, current_user=ctx.user_ref)
     except JqlError as error:
         raise JiraHttpError(400, *error.messages) from None
     hits = [view for view in _index_view(ctx.state, ctx.now, fresh) if compiled.matches(view)]
