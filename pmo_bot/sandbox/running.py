@@ -67,9 +67,10 @@ def prepare_sandbox(
     data: Path | str | None = None,
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+    time_zone: str = "UTC",
 ) -> tuple[Sandbox, Persistence | None]:
     """Build and fill a site: restored from ``data`` when it holds a snapshot, else seeded."""
-    sandbox = Sandbox(SandboxConfig(flavor=flavor, user=user, token=token))
+    sandbox = Sandbox(SandboxConfig(flavor=flavor, user=user, token=token, time_zone=time_zone))
     persistence = Persistence(Path(data), sandbox) if data is not None else None
     if persistence is None or not persistence.restore():
         sandbox.seed(seed, issues, seed_number)
@@ -92,10 +93,20 @@ def start_sandbox(
     data: Path | str | None = None,
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+    time_zone: str = "UTC",
 ) -> Iterator[RunningSandbox]:
-    """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block."""
+    """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block.
+
+    ``time_zone`` is the login's Jira profile zone (served by ``myself``, used for JQL date literals)."""
     sandbox, persistence = prepare_sandbox(
-        flavor, seed=seed, issues=issues, seed_number=seed_number, data=data, user=user, token=token
+        flavor,
+        seed=seed,
+        issues=issues,
+        seed_number=seed_number,
+        data=data,
+        user=user,
+        token=token,
+        time_zone=time_zone,
     )
     try:
         with ThreadedServer(build_app(sandbox), host=host, port=port) as server:

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmo_bot.sandbox.confluence.state import ConfluenceState
 from pmo_bot.sandbox.faults import FaultInjector
@@ -26,6 +27,10 @@ class SandboxConfig:
     flavor: Flavor = "cloud"
     user: str = "pmo-bot@example.com"
     token: str = "sandbox-token"  # noqa: S105 - the sandbox's documented default credential
+    time_zone: str = "UTC"  # the login's Jira profile time zone (IANA name)
+
+    def __post_init__(self) -> None:
+        check_time_zone(self.time_zone)
 
     @property
     def confluence_prefix(self) -> str:
@@ -53,13 +58,22 @@ def generate(request: SeedRequest) -> SeedData | None:
     return data
 
 
+def check_time_zone(name: str) -> str:
+    """An IANA zone name Jira would accept in a user profile, or ValueError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
+    return name
+
+
 class Sandbox:
     """One emulated site. Handlers mutate ``jira``/``confluence`` while holding ``lock``."""
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
         self.lock = threading.RLock()
-        self.jira = JiraState(self.config.flavor, self.config.user)
+        self.jira = JiraState(self.config.flavor, self.config.user, self.config.time_zone)
         self.confluence = ConfluenceState()
         self.faults = FaultInjector()
         self.log = RequestLog()
@@ -88,6 +102,13 @@ class Sandbox:
             self.changes += 1
 
     def reset(self) -> None:
-        """Back to the last seeded content, with faults switched off (the request log is kept)."""
+        """Back to the last seeded content and the configured account, faults off (the request log is kept)."""
         self.seed(self.last_seed.profile, self.last_seed.issues, self.last_seed.seed)
         self.faults.configure(type(self.faults.settings)())
+        with self.lock:
+            self.jira.time_zone = self.config.time_zone
+
+    def account(self) -> dict[str, object]:
+        """The login's settings as ``GET /_sandbox/account`` shows them."""
+        with self.lock:
+            return {"user": self.config.user, "time_zone": self.jira.time_zone}

@@ -113,7 +113,10 @@ class IssueRenderer:
         user = self.state.user(account_id)
         if user is None:
             return None
-        return self._cached("user", user.account_id, lambda api, _: vocab.user_json(api, user, cloud=self.cloud))
+        zone = self.state.time_zone if user is self.state.bot else vocab.TIME_ZONE
+        return self._cached(
+            "user", user.account_id, lambda api, _: vocab.user_json(api, user, cloud=self.cloud, time_zone=zone)
+        )
 
     def body(self, body: markup.Body | None) -> Any:
         if body is None:

@@ -36,7 +36,8 @@ def server_info(ctx: JiraCtx) -> Response:
 
 
 def myself(ctx: JiraCtx) -> Response:
-    return JSONResponse(vocab.user_json(ctx.api, ctx.user, cloud=ctx.cloud, full=True))
+    zone = ctx.state.time_zone
+    return JSONResponse(vocab.user_json(ctx.api, ctx.user, cloud=ctx.cloud, full=True, time_zone=zone))
 
 
 def fields(ctx: JiraCtx) -> Response:

@@ -34,9 +34,10 @@ def account_id_for(email: str) -> str:
 
 
 class JiraState:
-    def __init__(self, flavor: str, login: str) -> None:
+    def __init__(self, flavor: str, login: str, time_zone: str = "UTC") -> None:
         self.flavor = flavor
         self.login = login
+        self.time_zone = time_zone  # the bot account's zone: served by myself, used for JQL date literals
         self.fields: tuple[FieldDef, ...] = field_catalogue(flavor)
         self.fields_by_id: dict[str, FieldDef] = {f.id: f for f in self.fields}
         self.clear()
