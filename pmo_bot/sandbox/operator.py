@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox import views
 from pmo_bot.sandbox.faults import FaultSettings
+from pmo_bot.sandbox.jira.grants import check_grants
 from pmo_bot.sandbox.site import Sandbox, SeedProfile, check_time_zone
 
 
@@ -24,6 +25,15 @@ class AccountBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     time_zone: str | None = None
+    # Project key -> the permissions the login holds there (others keep theirs); {} restores the default grant.
+    permissions: dict[str, list[str]] | None = None
+
+    @field_validator("permissions")
+    @classmethod
+    def _grants(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        if value is not None:
+            check_grants(value)
+        return value
 
     @field_validator("time_zone")
     @classmethod
@@ -95,6 +105,11 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         with sandbox.lock:
             if body.time_zone is not None:
                 sandbox.jira.time_zone = body.time_zone
+            if body.permissions == {}:
+                sandbox.jira.permissions = {}
+            elif body.permissions is not None:
+                sandbox.jira.permissions.update(check_grants(body.permissions))
+            sandbox.jira.generation += 1  # cached search results depend on what the login may see
         return JSONResponse(sandbox.account())
 
     async def get_faults(_: Request) -> Response:

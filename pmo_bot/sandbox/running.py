@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +68,11 @@ def prepare_sandbox(
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
     time_zone: str = "UTC",
+    permissions: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[Sandbox, Persistence | None]:
     """Build and fill a site: restored from ``data`` when it holds a snapshot, else seeded."""
-    sandbox = Sandbox(SandboxConfig(flavor=flavor, user=user, token=token, time_zone=time_zone))
+    config = SandboxConfig(flavor=flavor, user=user, token=token, time_zone=time_zone, permissions=permissions)
+    sandbox = Sandbox(config)
     persistence = Persistence(Path(data), sandbox) if data is not None else None
     if persistence is None or not persistence.restore():
         sandbox.seed(seed, issues, seed_number)
@@ -94,10 +96,12 @@ def start_sandbox(
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
     time_zone: str = "UTC",
+    permissions: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block.
 
-    ``time_zone`` is the login's Jira profile zone (served by ``myself``, used for JQL date literals)."""
+    ``time_zone`` is the login's Jira profile zone (served by ``myself``, used for JQL date literals);
+    ``permissions`` narrows the login's project permissions, e.g. ``{"CRM": ["BROWSE_PROJECTS"]}``."""
     sandbox, persistence = prepare_sandbox(
         flavor,
         seed=seed,
@@ -107,6 +111,7 @@ def start_sandbox(
         user=user,
         token=token,
         time_zone=time_zone,
+        permissions=permissions,
     )
     try:
         with ThreadedServer(build_app(sandbox), host=host, port=port) as server:

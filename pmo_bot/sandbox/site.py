@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmo_bot.sandbox.confluence.state import ConfluenceState
 from pmo_bot.sandbox.faults import FaultInjector
+from pmo_bot.sandbox.jira.grants import DEFAULT_GRANT, check_grants
 from pmo_bot.sandbox.jira.state import JiraState
 from pmo_bot.sandbox.requestlog import RequestLog
 from pmo_bot.sandbox.seed.model import SeedData
@@ -28,9 +30,12 @@ class SandboxConfig:
     user: str = "pmo-bot@example.com"
     token: str = "sandbox-token"  # noqa: S105 - the sandbox's documented default credential
     time_zone: str = "UTC"  # the login's Jira profile time zone (IANA name)
+    # The login's project permissions where they differ from the default grant: {"CRM": ("BROWSE_PROJECTS",)}.
+    permissions: Mapping[str, Sequence[str]] | None = None
 
     def __post_init__(self) -> None:
         check_time_zone(self.time_zone)
+        check_grants(self.permissions or {})
 
     @property
     def confluence_prefix(self) -> str:
@@ -74,6 +79,7 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self.lock = threading.RLock()
         self.jira = JiraState(self.config.flavor, self.config.user, self.config.time_zone)
+        self.jira.permissions = check_grants(self.config.permissions or {})
         self.confluence = ConfluenceState()
         self.faults = FaultInjector()
         self.log = RequestLog()
@@ -107,8 +113,15 @@ class Sandbox:
         self.faults.configure(type(self.faults.settings)())
         with self.lock:
             self.jira.time_zone = self.config.time_zone
+            self.jira.permissions = check_grants(self.config.permissions or {})
 
     def account(self) -> dict[str, object]:
         """The login's settings as ``GET /_sandbox/account`` shows them."""
         with self.lock:
-            return {"user": self.config.user, "time_zone": self.jira.time_zone}
+            permissions = {p: sorted(keys) for p, keys in sorted(self.jira.permissions.items())}
+            return {
+                "user": self.config.user,
+                "time_zone": self.jira.time_zone,
+                "permissions": permissions,
+                "default_permissions": sorted(DEFAULT_GRANT),
+            }

@@ -63,10 +63,10 @@ class JiraCtx:
         return self.user.account_id if self.cloud else self.user.name
 
     def visible_issues(self, refs: Iterable[str]) -> list[Issue]:
-        """The issues that ids or keys name, once each, in order; unknown ones are left out."""
+        """The issues that ids or keys name, once each, in order; unknown or unbrowsable ones are left out."""
         found: dict[int, Issue] = {}
         for ref in refs:
-            issue = self.state.issue(str(ref))
+            issue = self.state.browsable(self.state.issue(str(ref)))
             if issue is not None:
                 found.setdefault(issue.id, issue)
         return list(found.values())

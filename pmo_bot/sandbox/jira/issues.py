@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from pmo_bot.sandbox.jira.catalogue import ISSUE_TYPE_IDS, hierarchy_level
 from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.edits import EditContext, Editor
-from pmo_bot.sandbox.jira.errors import bad_request, not_found
+from pmo_bot.sandbox.jira.errors import NO_EDIT, JiraHttpError, bad_request, not_found
 from pmo_bot.sandbox.jira.issue_json import EPIC_NAME, IssueRenderer, select_fields
 from pmo_bot.sandbox.jira.limits import SUMMARY_LIMIT
 from pmo_bot.sandbox.jira.records import Issue
@@ -22,8 +22,8 @@ def renderer(ctx: JiraCtx) -> IssueRenderer:
 
 
 def find_issue(ctx: JiraCtx, name: str = "key") -> Issue:
-    issue = ctx.state.issue(ctx.path(name))
-    if issue is None:
+    issue = ctx.state.browsable(ctx.state.issue(ctx.path(name)))
+    if issue is None:  # unknown, or in a project the login may not browse: Jira answers alike
         raise not_found()
     return issue
 
@@ -93,6 +93,8 @@ def create_issue(ctx: JiraCtx) -> Response:
 
 def edit_issue(ctx: JiraCtx) -> Response:
     issue = find_issue(ctx)
+    if not ctx.state.can(issue.project, "EDIT_ISSUES"):
+        raise JiraHttpError(403, NO_EDIT)
     body = ctx.json_object()
     ctx.bool_query("notifyUsers", True)  # accepted (true/false/False); notifications are not modelled
     setters = editor(ctx).plan(issue, body)

@@ -96,8 +96,9 @@ class JiraFieldResolver:
             return _IssueRefs(state)
         if self._kinds.get(field_id) == "user":
             return [v for user in state.users.values() for v in self._user_names(user.account_id)]
-        if field_id == "project":
-            return [v for p in state.projects.values() for v in (p.key, p.name, str(p.id))]
+        if field_id == "project":  # a project the login may not browse does not exist for its JQL
+            visible = [p for p in state.projects.values() if state.can(p.key, "BROWSE_PROJECTS")]
+            return [v for p in visible for v in (p.key, p.name, str(p.id))]
         if field_id == "issuetype":
             return [*ISSUE_TYPE_IDS, *ISSUE_TYPE_IDS.values()]
         if field_id == "status":
@@ -195,7 +196,7 @@ class _IssueRefs(Collection[str]):
         self.state = state
 
     def __contains__(self, ref: object) -> bool:
-        return isinstance(ref, str) and self.state.issue(ref) is not None
+        return isinstance(ref, str) and self.state.browsable(self.state.issue(ref)) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.state.by_key)

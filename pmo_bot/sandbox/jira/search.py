@@ -63,7 +63,12 @@ def evaluate(ctx: JiraCtx, jql: str, *, require_bounded: bool, fresh: frozenset[
         compiled = compile_query(query, JiraFieldResolver(ctx.state), ctx.now, zone, current_user=ctx.user_ref)
     except JqlError as error:
         raise JiraHttpError(400, *error.messages) from None
-    hits = [view for view in _index_view(ctx.state, ctx.now, fresh) if compiled.matches(view)]
+    state = ctx.state
+    hits = [
+        view
+        for view in _index_view(state, ctx.now, fresh)
+        if compiled.matches(view) and (not state.permissions or state.browsable(view))
+    ]
     return [issue.id for issue in compiled.sort(hits)]
 
 
