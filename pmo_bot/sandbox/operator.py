@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox import views
+from pmo_bot.sandbox.confluence.operations import check_space_grants
 from pmo_bot.sandbox.faults import FaultSettings
 from pmo_bot.sandbox.jira.grants import check_grants
 from pmo_bot.sandbox.site import Sandbox, SeedProfile, check_time_zone
@@ -27,12 +28,21 @@ class AccountBody(BaseModel):
     time_zone: str | None = None
     # Project key -> the permissions the login holds there (others keep theirs); {} restores the default grant.
     permissions: dict[str, list[str]] | None = None
+    # Confluence space key -> "operation:targetType" strings the login may do there; {} restores the default.
+    space_permissions: dict[str, list[str]] | None = None
 
     @field_validator("permissions")
     @classmethod
     def _grants(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         if value is not None:
             check_grants(value)
+        return value
+
+    @field_validator("space_permissions")
+    @classmethod
+    def _space_grants(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        if value is not None:
+            check_space_grants(value)
         return value
 
     @field_validator("time_zone")
@@ -109,6 +119,10 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
                 sandbox.jira.permissions = {}
             elif body.permissions is not None:
                 sandbox.jira.permissions.update(check_grants(body.permissions))
+            if body.space_permissions == {}:
+                sandbox.confluence.space_operations = {}
+            elif body.space_permissions is not None:
+                sandbox.confluence.space_operations.update(check_space_grants(body.space_permissions))
             sandbox.jira.generation += 1  # cached search results depend on what the login may see
         return JSONResponse(sandbox.account())
 

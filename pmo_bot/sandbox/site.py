@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pmo_bot.sandbox.confluence.operations import DEFAULT_OPERATIONS, check_space_grants
 from pmo_bot.sandbox.confluence.state import ConfluenceState
 from pmo_bot.sandbox.faults import FaultInjector
 from pmo_bot.sandbox.jira.grants import DEFAULT_GRANT, check_grants
@@ -32,10 +33,13 @@ class SandboxConfig:
     time_zone: str = "UTC"  # the login's Jira profile time zone (IANA name)
     # The login's project permissions where they differ from the default grant: {"CRM": ("BROWSE_PROJECTS",)}.
     permissions: Mapping[str, Sequence[str]] | None = None
+    # The login's Confluence operations per space where they differ from the default: {"PMO": ("read:space",)}.
+    space_permissions: Mapping[str, Sequence[str]] | None = None
 
     def __post_init__(self) -> None:
         check_time_zone(self.time_zone)
         check_grants(self.permissions or {})
+        check_space_grants(self.space_permissions or {})
 
     @property
     def confluence_prefix(self) -> str:
@@ -81,6 +85,7 @@ class Sandbox:
         self.jira = JiraState(self.config.flavor, self.config.user, self.config.time_zone)
         self.jira.permissions = check_grants(self.config.permissions or {})
         self.confluence = ConfluenceState()
+        self.confluence.space_operations = check_space_grants(self.config.space_permissions or {})
         self.faults = FaultInjector()
         self.log = RequestLog()
         self.last_seed = SeedRequest(profile="none")
@@ -114,6 +119,7 @@ class Sandbox:
         with self.lock:
             self.jira.time_zone = self.config.time_zone
             self.jira.permissions = check_grants(self.config.permissions or {})
+            self.confluence.space_operations = check_space_grants(self.config.space_permissions or {})
 
     def account(self) -> dict[str, object]:
         """The login's settings as ``GET /_sandbox/account`` shows them."""
@@ -124,4 +130,9 @@ class Sandbox:
                 "time_zone": self.jira.time_zone,
                 "permissions": permissions,
                 "default_permissions": sorted(DEFAULT_GRANT),
+                "space_permissions": {
+                    space: sorted(":".join(op) for op in ops)
+                    for space, ops in sorted(self.confluence.space_operations.items())
+                },
+                "default_space_permissions": sorted(":".join(op) for op in DEFAULT_OPERATIONS),
             }
