@@ -30,11 +30,13 @@ from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
 from pmo_bot.errors import ConfigError, PmoError
+from pmo_bot.permissions import COMMENT_WRITES, comment_blocks, read_access
 from pmo_bot.portfolio import iso_week, weekly_metrics
 from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
+from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
 
 log = logs.get_logger(__name__)
@@ -74,6 +76,8 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
+    writes_skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # project -> writes, reason
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -106,8 +110,10 @@ class CheckSummary:
                 "writes_done": dict(self.writes_done),
                 "failed": dict(self.write_failures),
                 "adopted": self.adopted,
+                "skipped": {project: dict(entry) for project, entry in self.writes_skipped.items()},
             },
             "duration_seconds": round(self.duration_seconds, 3),
+            "scopes": [{"jql": s.fragment, "rules": list(s.rules), "issues": len(s.keys or ())} for s in self.scopes],
         }
 
 
@@ -173,6 +179,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     if not projects:
         raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
     fmap = wiring.field_map(settings, jira)
+    scopes = resolve_jql_scopes(jira, projects, deps.bundle.ruleset)  # before any write: a refused one stops here
+    require_valid(scopes)
     comments_now = store.comments.all()
     report = sync(
         jira,
@@ -189,19 +197,25 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         time_zone=me.time_zone,
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
         progress=deps.progress,
+        bot=me,
     )
     items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
     ctx = deps.bundle.context(
-        today, first_seen=grace_history(store, tz), tz=tz, acceptance_markers=settings.acceptance_markers
+        today,
+        first_seen=grace_history(store, tz),
+        tz=tz,
+        acceptance_markers=settings.acceptance_markers,
+        jql_scopes=scope_keys(scopes),
     )
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
     findings = list(evaluation.findings)
     keys = [item.key for item in items]
 
     plan: list[PlannedComment] = []
+    writes_skipped: dict[str, dict[str, Any]] = {}
     writes_done: dict[str, int] = {}
     failures: dict[str, str] = {}
     adopted = 0
@@ -225,6 +239,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             flavor=jira.flavor,
         )
         plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed, today=today)
+        plan, writes_skipped = _without_forbidden(jira, plan, {item.key: item.project for item in items})
         if not options.dry_run:
             enforce_cap(plan, settings.max_comment_writes)
             writer = CommentWriter(jira, store, me, today=today, clock=deps.clock)
@@ -247,4 +262,29 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        scopes=scopes,
+        writes_skipped=writes_skipped,
     )
+
+
+def _without_forbidden(
+    jira: JiraPort, plan: list[PlannedComment], project_of: Mapping[str, str]
+) -> tuple[list[PlannedComment], dict[str, dict[str, Any]]]:
+    """The plan without the writes in projects where the bot may not comment, and what was set aside (asked
+    only when something would be written: one ``mypermissions`` request per project with writes)."""
+    writing = sorted({project_of.get(p.issue_key, "") for p in plan if p.action.writes} - {""})
+    blocks = comment_blocks(read_access(jira, writing, ("BROWSE_PROJECTS", *COMMENT_WRITES))) if writing else {}
+    if not blocks:
+        return plan, {}
+    kept: list[PlannedComment] = []
+    skipped: dict[str, dict[str, Any]] = {}
+    for planned in plan:
+        project = project_of.get(planned.issue_key, "")
+        if planned.action.writes and project in blocks:
+            entry = skipped.setdefault(project, {"writes": 0, "reason": blocks[project]})
+            entry["writes"] += 1
+        else:
+            kept.append(planned)
+    for project, entry in skipped.items():
+        log.warning("comment_writes_skipped", project=project, writes=entry["writes"], reason=entry["reason"])
+    return kept, skipped

@@ -77,6 +77,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for scope in summary.scopes:
+        console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)
     table.add_column("severity")
     table.add_column("count", justify="right")
@@ -96,6 +98,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
         if any(planned.values())
         else "Comments: nothing to write."
     )
+    for project, entry in summary.writes_skipped.items():
+        console.print(f"  [yellow]skipped[/yellow] {entry['writes']} comment writes in {project}: {entry['reason']}")
     for key, reason in summary.write_failures.items():
         console.print(f"  [red]failed[/red] {key}: {reason}")
     if summary.dry_run:

@@ -140,6 +140,8 @@ def evaluate_detailed(
                 item.key in scope.exclude.keys
             ):
                 continue
+            if scope.jql is not None and not context.in_jql_scope(scope.jql, item.key):
+                continue
             evaluations += 1
             if (rule.when is not None and not rule.when(view)) or rule.check(view):
                 continue

@@ -21,7 +21,7 @@ from tests.e2e.conftest import REPO
 from tests.e2e.runs import jira_writes, set_faults
 
 TOKEN = "tok-7c1e-DO-NOT-PRINT"  # recognisable, so that any echo of it shows
-SUMMARY_KEYS = {"run_id", "status", "dry_run", "sync", "coverage", "findings", "comments", "duration_seconds"}
+SUMMARY_KEYS = {"run_id", "status", "dry_run", "sync", "coverage", "findings", "comments", "duration_seconds", "scopes"}
 
 
 @pytest.fixture(params=["cloud", "datacenter"])
