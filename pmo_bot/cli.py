@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "doctor": ("pmo_bot.commands.doctor", "doctor", "command"),
     "report": ("pmo_bot.commands.report", "report", "command"),
     "serve": ("pmo_bot.commands.serve", "serve", "command"),
+    "runs": ("pmo_bot.commands.runs", "runs", "command"),
+    "findings": ("pmo_bot.commands.findings", "findings", "command"),
     "rules": ("pmo_bot.commands.rules", "app", "group"),
     "demo": ("pmo_bot.commands.demo", "demo", "command"),
 }
