@@ -78,6 +78,7 @@ class CheckSummary:
     duration_seconds: float
     scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
     writes_skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # project -> writes, reason
+    findings_by_rule: Mapping[str, int] = field(default_factory=dict)  # open (not waived) findings per rule id
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +103,7 @@ class CheckSummary:
             "findings": {
                 "by_severity": dict(self.findings_by_severity),
                 "by_category": dict(self.findings_by_category),
+                "by_rule": dict(sorted(self.findings_by_rule.items())),
                 "waived": self.waived,
             },
             "comments": {
@@ -255,6 +257,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         items_checked=len(items),
         findings_by_severity=dict(Counter(f.severity.value for f in findings if not f.waived)),
         findings_by_category=dict(Counter(f.category for f in findings if not f.waived)),
+        findings_by_rule=dict(Counter(f.rule_id for f in findings if not f.waived)),
         waived=sum(1 for f in findings if f.waived),
         plan=tuple(plan),
         writes_planned=writes_in(plan),
