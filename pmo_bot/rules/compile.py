@@ -6,7 +6,6 @@ Only when a check fails does ``explain`` walk the condition again to say what wa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -15,6 +14,8 @@ from pmo_bot.domain import Item
 from pmo_bot.rules.fields import field_getter, field_kind
 from pmo_bot.rules.model import AllOf, AnyOf, Condition, NotOf, Ref, Test
 from pmo_bot.rules.operators import OPERATORS
+from pmo_bot.rules.phrasing import expected_words, observed_words
+from pmo_bot.wording import Numbers
 
 
 class ItemView:
@@ -173,23 +174,13 @@ def _holds(condition: Condition, view: ItemView) -> bool:
 
 
 def _explain_test(test: Test, view: ItemView, negated: bool) -> tuple[str, str]:
-    subject = test.describe_subject()
+    ctx = getattr(view.metrics, "ctx", None)  # Metrics carries the context; plain mappings (tests) do not
+    numbers = ctx.numbers if ctx is not None else Numbers()
     actual = _subject(test)(view)
-    observed = f"{subject} is empty" if actual is None or actual in ("", ()) else f"{subject} = {fmt(actual)}"
     op_name = _NEGATED.get(test.op, test.op) if negated else test.op
-    operator = OPERATORS[op_name]
     prefix = "not " if negated and test.op not in _NEGATED else ""
-    if operator.value == "none":
-        return observed, f"{prefix}{subject} {operator.symbol}"
-    value = test.value
-    if isinstance(value, Ref):
-        resolved = _reference(value)(view)
-        shown = f"{value.describe()} ({fmt(resolved)})" if resolved is not None else f"{value.describe()} (empty)"
-    elif isinstance(value, re.Pattern):
-        shown = f"/{value.pattern}/"
-    else:
-        shown = fmt(value)
-    return observed, f"{prefix}{subject} {operator.symbol} {shown}"
+    resolved = _reference(test.value)(view) if isinstance(test.value, Ref) else None
+    return observed_words(test, actual, numbers), expected_words(test, op_name, prefix, resolved, numbers)
 
 
 def fmt(value: Any) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pmo_bot.domain import EMPTY, Mode, Severity, StatusCategory
+from pmo_bot.rules.supersede import closure
 
 SubjectKind = Literal["field", "metric"]
 RefKind = Literal["field", "metric", "param"]
@@ -136,6 +137,7 @@ class Rule:
     when: Condition | None = None
     grace: Grace = field(default_factory=Grace)
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    supersedes: tuple[str, ...] = ()  # rule ids this rule's finding hides from the comment (see rules.supersede)
     source: str = ""  # "file:line" of the rule, for listings and explanations
 
 
@@ -149,6 +151,11 @@ class RuleSet:
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    @property
+    def supersedes(self) -> dict[str, frozenset[str]]:
+        """Each rule id -> every rule id its finding hides, transitively (the loader has rejected cycles)."""
+        return closure({rule.id: rule.supersedes for rule in self.rules if rule.supersedes})
 
     def only(self, rule_ids: frozenset[str]) -> RuleSet:
         return RuleSet(tuple(rule for rule in self.rules if rule.id in rule_ids))

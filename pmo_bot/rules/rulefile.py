@@ -116,6 +116,7 @@ class RuleReader:
             when=when,
             grace=Grace(grace.get("held_for_days", 0), grace.get("min_age_days", 0)),
             params=MappingProxyType(self.params),
+            supersedes=tuple(data.get("supersedes") or ()),
             source=f"{self.located.doc.file}:{line}",
         )
 

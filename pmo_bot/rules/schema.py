@@ -143,6 +143,12 @@ def _rule() -> Schema:
             "owner": {"type": "string"},
             "docs": {"type": "string"},
             "mode": {"enum": ["audit", "enforce"], "description": "overrides the global mode"},
+            "supersedes": {
+                "type": "array",
+                "items": {"type": "string", "pattern": ID_PATTERN},
+                "uniqueItems": True,
+                "description": "rule ids whose findings this rule's finding hides from the comment on the same item",
+            },
             "scope": _scope(),
             "when": {"$ref": "#/$defs/condition"},
             "check": {"$ref": "#/$defs/condition"},

@@ -11,11 +11,12 @@ from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes, pass_context
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import SandboxedEnvironment
 
 from pmo_bot.rules.problems import did_you_mean
+from pmo_bot.wording import Numbers
 
 VARIABLES: Mapping[str, str] = {
     "item": "the item: its fields, e.g. item.key, item.due_date, item.extra.sponsor",
@@ -29,6 +30,36 @@ VARIABLES: Mapping[str, str] = {
 RULE_ATTRIBUTES = frozenset({"id", "title", "category", "severity", "owner", "docs", "description", "mode"})
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+NUMBERS_VARIABLE = "_numbers"  # the engine passes the run's formatters (locale, currency) under this name
+
+
+def _numbers(context: Any) -> Numbers:
+    found = context.get(NUMBERS_VARIABLE)
+    return found if isinstance(found, Numbers) else Numbers()
+
+
+@pass_context
+def _money(context: Any, value: Any, cents: bool = False) -> str:
+    return _numbers(context).money(value, cents)
+
+
+@pass_context
+def _percent(context: Any, value: Any, digits: int = 0) -> str:
+    return _numbers(context).percent(value, digits)
+
+
+@pass_context
+def _days(context: Any, value: Any) -> str:
+    return _numbers(context).days(value)
+
+
+@pass_context
+def _date(context: Any, value: Any) -> str:
+    return _numbers(context).date(value)
+
+
+# People's words for rule authors (docs/rules.md, "Template filters"): formatted as comments and the report do.
+_ENV.filters.update({"money": _money, "percent": _percent, "days": _days, "date": _date})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +79,16 @@ def check_template(source: str, attributes: Mapping[str, Set[str] | None]) -> li
     except TemplateSyntaxError as error:
         return [TemplateProblem(f"template syntax error: {error.message}", error.lineno or 1)]
     problems: list[TemplateProblem] = []
+    for used in tree.find_all(nodes.Filter):
+        if used.name not in _ENV.filters:
+            hint = did_you_mean(used.name, _ENV.filters)
+            problems.append(TemplateProblem(f"unknown template filter '{used.name}'{hint}", used.lineno or 1))
+    for test in tree.find_all(nodes.Test):
+        if test.name not in _ENV.tests:
+            hint = did_you_mean(test.name, _ENV.tests)
+            problems.append(TemplateProblem(f"unknown template test '{test.name}'{hint}", test.lineno or 1))
+    if problems:
+        return problems  # Jinja's name analysis below cannot run past an unknown filter or test
     for name in sorted(find_undeclared_variables(tree)):
         if name not in attributes:
             hint = did_you_mean(name, attributes)
@@ -85,10 +126,15 @@ class Template:
     compiled: Any
 
     def render(self, variables: Mapping[str, Any]) -> str:
+        text, error = self.render_checked(variables)
+        return text if error is None else f"{self.source.strip()} [could not be rendered: {error}]"
+
+    def render_checked(self, variables: Mapping[str, Any]) -> tuple[str, str | None]:
+        """``(text, None)``, or ``("", why)`` when the template fails for these values."""
         try:
-            return str(self.compiled.render(variables)).strip()
+            return str(self.compiled.render(variables)).strip(), None
         except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as error:
-            return f"{self.source.strip()} [could not be rendered: {error}]"
+            return "", f"{type(error).__name__}: {error}"
 
 
 def compile_template(source: str) -> Template:
