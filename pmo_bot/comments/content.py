@@ -73,6 +73,7 @@ class CommentContent:
     waiver_links: tuple[tuple[str, str], ...] = ()
     waivers: tuple[str, ...] = ()
     fixed: str | None = None  # "Fixed since Nov 24, 2026: ..." on the resolved note
+    held: int = 0  # open findings not shown (audit mode, baseline): the note then never says "all checks pass"
     checked_on: str = ""  # the footer's date, in the configured locale
 
     @property
@@ -84,7 +85,7 @@ class CommentContent:
         changes severity; the second also when only its text moves (a day count, an amount)."""
         which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), str(self.hidden)]
         parts = [*which, self.docs_url or "", self.waiver_procedure, *(url for _, url in self.waiver_links)]
-        parts.extend((*self.waivers, self.fixed or ""))
+        parts.extend((*self.waivers, self.fixed or "", str(self.held)))
         for f in self.findings:
             parts.extend((f.title, f.message, f.observed, f.expected, f.remediation))
         return f"{_digest(which, 16)}.{_digest(parts, 16)}"
@@ -104,6 +105,7 @@ def build_content(
     waivers: Sequence[ShownWaiver] = (),
     fixed: Sequence[str] = (),
     fixed_since: date | None = None,
+    held: int = 0,
     today: date | None = None,
     numbers: Numbers | None = None,
     max_shown: int = MAX_FINDINGS_SHOWN,
@@ -137,6 +139,7 @@ def build_content(
         waiver_links=links,
         waivers=tuple(_waiver_line(w, today, numbers) for w in sorted(waivers, key=lambda w: (w.expires, w.rule_id))),
         fixed=_fixed_line(fixed, fixed_since, numbers),
+        held=held,
         checked_on=numbers.date(today) if today is not None else "",
     )
 
@@ -167,10 +170,18 @@ def summary_line(content: CommentContent) -> str:
 
 
 def resolved_heading(content: CommentContent) -> str:
+    if content.held:
+        return "PMO compliance: nothing to act on now"
     return "PMO compliance: no open findings" if content.waivers else "PMO compliance: all checks pass"
 
 
 def resolved_text(content: CommentContent) -> str:
+    if content.held:
+        count = "1 other finding is" if content.held == 1 else f"{content.held} other findings are"
+        return (
+            f"Nothing on this issue needs action now. {count} recorded for the PMO without a request to act yet "
+            "(a rule on trial, or an accepted backlog); the weekly PMO report lists them."
+        )
     if content.waivers:
         return "No PMO finding is open on this issue; the exceptions below are approved."
     return "Every PMO rule that applies to this issue now passes. Thank you!"

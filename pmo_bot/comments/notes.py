@@ -22,17 +22,21 @@ EXPIRY_WARNING_DAYS = 14
 def issue_notes(
     store: Store, findings: Sequence[Finding], existing: Mapping[str, ExistingComment], ctx: EvaluationContext
 ) -> dict[str, IssueNotes]:
-    """Per issue: waivers in force over its failing rules, and, for a commented issue with nothing open any
-    more, the titles of the findings fixed since the comment was first written (read before this run's
-    findings are recorded)."""
+    """Per issue: waivers in force over its failing rules, and, for a commented issue with nothing to act on any
+    more, the titles of the enforced findings fixed since the comment was first written (read before this run's
+    findings are recorded; a finding only switched to audit mode is not fixed)."""
     waivers: dict[str, list[ShownWaiver]] = {}
     for finding in findings:
         waiver = ctx.waiver_for(finding.rule_id, finding.item_key) if finding.waived else None
         if waiver is not None:
             shown = ShownWaiver(finding.rule_id, finding.title, waiver.approver, waiver.expires)
             waivers.setdefault(finding.item_key, []).append(shown)
-    open_keys = {f.item_key for f in findings if not f.waived}
-    candidates = [key for key in existing if key not in open_keys]
+    acting = {f.item_key for f in findings if not f.waived and f.mode is Mode.ENFORCE}
+    open_rules: dict[str, set[str]] = {}
+    for finding in findings:
+        if not finding.waived:
+            open_rules.setdefault(finding.item_key, set()).add(finding.rule_id)
+    candidates = [key for key in existing if key not in acting]
     records = store.comments.all() if candidates else {}
     stored = store.findings.for_items(candidates) if candidates else {}
     notes: dict[str, IssueNotes] = {}
@@ -43,6 +47,7 @@ def issue_notes(
             s.finding.title
             for s in stored.get(key, ())
             if s.finding.mode is Mode.ENFORCE
+            and s.finding.rule_id not in open_rules.get(key, ())
             and (
                 s.status is FindingStatus.OPEN
                 or (s.status is FindingStatus.RESOLVED and s.resolved_at and since and s.resolved_at.date() >= since)

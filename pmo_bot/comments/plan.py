@@ -3,9 +3,10 @@
 One comment per issue. Create it when an issue first has findings to show, edit it in place when they change,
 turn it into a resolved note (or delete it) when *every* finding is gone, and write nothing otherwise.
 
-Never a false all-clear: a finding that is open but not shown (its rule is in audit mode, or it was recorded by
-a ``--baseline`` run) keeps an existing comment exactly as it is. The comment says "all checks pass" only when
-nothing is open on the issue; approved waivers are listed on it instead.
+Never a false all-clear: the comment says "all checks pass" only when nothing is open on the issue. When the
+findings it shows are merely no longer shown (their rule, or the global mode, switched to audit), the comment is
+left exactly as it is. When they were fixed but other findings stay open unseen (audit mode, baseline), it
+becomes a "nothing to act on now" note that says so and lists what was fixed. Approved waivers are listed.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def plan_comments(
     for key in sorted(findings_by_issue):
         findings = list(findings_by_issue[key])
         shown = visible_findings(findings, suppressed, policy.supersedes)
-        held = any(not f.waived for f in findings)  # open, shown or not (audit mode, baseline, superseded)
+        held = 0 if shown else sum(1 for f in findings if not f.waived)  # open, not shown (audit, baseline)
         note = notes.get(key, IssueNotes())
         content = build_content(
             key,
@@ -137,6 +138,7 @@ def plan_comments(
             waivers=note.waivers,
             fixed=() if shown else note.fixed,
             fixed_since=note.fixed_since,
+            held=held,
             today=today,
             numbers=policy.numbers,
         )
@@ -152,8 +154,8 @@ def plan_comments(
                 action = Action.UNCHANGED
         elif current is None:
             continue  # nothing shown and never commented: nothing to say
-        elif held:
-            action = Action.UNCHANGED  # open but not shown: the comment stays as it is, never an all-clear
+        elif held and not note.fixed:
+            action = Action.UNCHANGED  # still open, only no longer shown (mode switched to audit): left as it is
         elif policy.resolved_comment == "delete":
             action = Action.DELETE
         elif current.resolved and needs_update(current, content.fingerprint(), policy, today):
