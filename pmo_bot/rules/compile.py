@@ -109,20 +109,35 @@ def _align(left: Any, right: Any, tz: tzinfo) -> tuple[Any, Any]:
     return left, right
 
 
-def compile_condition(condition: Condition) -> Predicate:
+def compile_condition(condition: Condition, negated: bool = False) -> Predicate:
+    """``negated``: the condition sits under an odd number of ``not``s (``missing:`` is about the whole)."""
     if isinstance(condition, AllOf):
-        parts = tuple(compile_condition(sub) for sub in condition.conditions)
+        parts = tuple(compile_condition(sub, negated) for sub in condition.conditions)
         return lambda view: all(part(view) for part in parts)
     if isinstance(condition, AnyOf):
-        parts = tuple(compile_condition(sub) for sub in condition.conditions)
+        parts = tuple(compile_condition(sub, negated) for sub in condition.conditions)
         return lambda view: any(part(view) for part in parts)
     if isinstance(condition, NotOf):
-        inner = compile_condition(condition.condition)
+        inner = compile_condition(condition.condition, not negated)
         return lambda view: not inner(view)
-    return _compile_test(condition)
+    return _compile_test(condition, negated)
 
 
-def _compile_test(test: Test) -> Predicate:
+def _compile_test(test: Test, negated: bool = False) -> Predicate:
+    predicate = _compare_test(test)
+    if test.missing is None:
+        return predicate
+    # "missing: passes" means the whole condition holds for an item without a value, whatever `not`s wrap it.
+    subject, outcome = _subject(test), (test.missing == "passes") != negated
+
+    def with_missing(view: ItemView) -> bool:
+        value = subject(view)
+        return outcome if value is None or value in ("", ()) else predicate(view)
+
+    return with_missing
+
+
+def _compare_test(test: Test) -> Predicate:
     subject = _subject(test)
     compare = OPERATORS[test.op].test
     value = test.value
@@ -160,7 +175,7 @@ def explain(condition: Condition, view: ItemView, *, negated: bool = False) -> l
         return explain(condition.condition, view, negated=not negated)
     if isinstance(condition, AllOf | AnyOf):
         conjunctive = isinstance(condition, AllOf) != negated
-        culprits = [sub for sub in condition.conditions if _holds(sub, view) == negated]
+        culprits = [sub for sub in condition.conditions if _holds(sub, view, negated) == negated]
         parts = [pair for sub in culprits for pair in explain(sub, view, negated=negated)]
         if conjunctive or len(parts) <= 1:
             return parts  # each failing part is a reason on its own
@@ -169,8 +184,8 @@ def explain(condition: Condition, view: ItemView, *, negated: bool = False) -> l
     return [_explain_test(condition, view, negated)]
 
 
-def _holds(condition: Condition, view: ItemView) -> bool:
-    return compile_condition(condition)(view)
+def _holds(condition: Condition, view: ItemView, negated: bool = False) -> bool:
+    return compile_condition(condition, negated)(view)
 
 
 def _explain_test(test: Test, view: ItemView, negated: bool) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from pmo_bot.rules.supersede import closure
 SubjectKind = Literal["field", "metric"]
 RefKind = Literal["field", "metric", "param"]
 DaysMode = Literal["since", "until"]
+MissingMode = Literal["passes", "fails"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Test:
     value: Any = None
     days: DaysMode | None = None
     path: tuple[str | int, ...] = ()  # where it sits in the rule, for messages
+    missing: MissingMode | None = None  # the test's result when the subject has no value; None: the operator's
 
     def describe_subject(self) -> str:
         base = self.name

@@ -106,6 +106,10 @@ def _test() -> Schema:
             "op": {"enum": list(OPERATORS), "description": "the comparison"},
             "value": value,
             "days": {"enum": ["since", "until"], "description": "compare whole days since/until the date"},
+            "missing": {
+                "enum": ["passes", "fails"],
+                "description": "what the test says when the subject has no value (default: an ordering fails)",
+            },
         },
         ("op",),
         description="a test: field or metric, op, value",
