@@ -245,6 +245,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             waiver_request_url=settings.waiver_request_url,
             numbers=ctx.numbers,
             supersedes=deps.bundle.ruleset.supersedes,
+            flavor=jira.flavor,
         )
         plan = plan_comments(by_issue, existing, policy, suppressed, today=today, notes=notes)
         try:  # raises before any write when new, changed or resolved findings alone exceed the cap

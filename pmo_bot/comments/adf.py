@@ -13,6 +13,7 @@ from pmo_bot.comments.content import (
     MARKER,
     CommentContent,
     footer_date,
+    hidden_line,
     resolved_heading,
     resolved_text,
     summary_line,
@@ -82,7 +83,7 @@ def render_adf(content: CommentContent, today: date) -> Node:
         body.append(_para(_text(summary_line(content))))
         body.append({"type": "bulletList", "content": [_finding_item(f) for f in content.findings]})
         if content.hidden:
-            body.append(_para(_text(f"… and {content.hidden} more; see the weekly PMO report.")))
+            body.append(_para(_text(hidden_line(content))))
     if content.waivers:
         body.append(_para(_text("Waivers in force:", {"type": "strong"})))
         items = [{"type": "listItem", "content": [_para(_text(line))]} for line in content.waivers]

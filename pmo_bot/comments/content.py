@@ -18,7 +18,8 @@ from pmo_bot.domain import Finding
 from pmo_bot.wording import Numbers
 
 MARKER = "pmo-bot:v1"
-MAX_FINDINGS_SHOWN = 25  # keeps a comment far below Jira's 32,767-character body limit
+MAX_FINDINGS_SHOWN = 25  # readability; ``comments.fit`` shows fewer when Jira's length limit requires it
+SEVERITY_ORDER = ("error", "warning", "info")
 MAX_TEXT = 1_000  # per text field, after which it is cut with an ellipsis
 WAIVER_URL_FIELDS = ("rule", "issue")  # the placeholders a waiver_request_url may use
 
@@ -67,9 +68,10 @@ class CommentContent:
 
     issue_key: str
     findings: tuple[CommentFinding, ...]
-    hidden: int  # findings beyond MAX_FINDINGS_SHOWN
+    hidden: int  # findings not shown in full (beyond MAX_FINDINGS_SHOWN, or cut by ``comments.fit``)
     docs_url: str | None
     waiver_procedure: str
+    hidden_by_severity: tuple[tuple[str, int], ...] = ()  # ("warning", 3), most severe first
     waiver_links: tuple[tuple[str, str], ...] = ()
     waivers: tuple[str, ...] = ()
     fixed: str | None = None  # "Fixed since Nov 24, 2026: ..." on the resolved note
@@ -83,7 +85,8 @@ class CommentContent:
     def fingerprint(self) -> str:
         """``<which findings>.<their wording>``: the first part changes when a finding appears, goes or
         changes severity; the second also when only its text moves (a day count, an amount)."""
-        which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), str(self.hidden)]
+        hidden = [str(self.hidden), *(f"{s}={n}" for s, n in self.hidden_by_severity)]
+        which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), *hidden]
         parts = [*which, self.docs_url or "", self.waiver_procedure, *(url for _, url in self.waiver_links)]
         parts.extend((*self.waivers, self.fixed or "", str(self.held)))
         for f in self.findings:
@@ -108,11 +111,12 @@ def build_content(
     held: int = 0,
     today: date | None = None,
     numbers: Numbers | None = None,
-    max_shown: int = MAX_FINDINGS_SHOWN,
+    show: int = MAX_FINDINGS_SHOWN,
 ) -> CommentContent:
-    """Order findings by severity (errors first), then rule id, and list at most ``max_shown`` of them."""
+    """Order findings by severity (errors first), then rule id, and list the first ``show`` in full."""
     numbers = numbers or Numbers()
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule_id))
+    rest = ordered[show:]
     shown = tuple(
         CommentFinding(
             rule_id=f.rule_id,
@@ -123,7 +127,7 @@ def build_content(
             expected=clean_text(f.expected, 300),
             remediation=clean_text(f.remediation),
         )
-        for f in ordered[:max_shown]
+        for f in ordered[:show]
     )
     links = (
         tuple((f.rule_id, waiver_link(waiver_request_url, f.rule_id, issue_key)) for f in shown)
@@ -133,9 +137,12 @@ def build_content(
     return CommentContent(
         issue_key=issue_key,
         findings=shown,
-        hidden=max(0, len(ordered) - max_shown),
+        hidden=len(rest),
         docs_url=docs_url,
         waiver_procedure=clean_text(waiver_procedure, 500),
+        hidden_by_severity=tuple(
+            (s, n) for s in SEVERITY_ORDER if (n := sum(1 for f in rest if f.severity.value == s))
+        ),
         waiver_links=links,
         waivers=tuple(_waiver_line(w, today, numbers) for w in sorted(waivers, key=lambda w: (w.expires, w.rule_id))),
         fixed=_fixed_line(fixed, fixed_since, numbers),
@@ -160,11 +167,11 @@ def _fixed_line(fixed: Sequence[str], since: date | None, numbers: Numbers) -> s
 
 
 def summary_line(content: CommentContent) -> str:
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = dict(content.hidden_by_severity)
     for f in content.findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     total = len(content.findings) + content.hidden
-    parts = [f"{counts[s]} {s}" for s in ("error", "warning", "info") if counts.get(s)]
+    parts = [f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts.get(s)]
     noun = "finding" if total == 1 else "findings"
     return f"{total} open PMO {noun}" + (f" ({', '.join(parts)})" if parts else "") + "."
 
@@ -185,6 +192,17 @@ def resolved_text(content: CommentContent) -> str:
     if content.waivers:
         return "No PMO finding is open on this issue; the exceptions below are approved."
     return "Every PMO rule that applies to this issue now passes. Thank you!"
+
+
+def hidden_line(content: CommentContent) -> str:
+    """The one line that stands for the findings not shown in full (deterministic: counts only)."""
+    noun = "finding" if content.hidden == 1 else "findings"
+    counts = ", ".join(f"{n} {s}" for s, n in content.hidden_by_severity)
+    return (
+        f"… and {content.hidden} more {noun}"
+        + (f": {counts}" if counts else "")
+        + f" — run `pmo-bot rules explain {content.issue_key}` or see the weekly PMO report."
+    )
 
 
 def footer_date(today: date, content: CommentContent | None = None) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from pmo_bot.comments.content import CommentContent, ShownWaiver, build_content
+from pmo_bot.comments.content import CommentContent, ShownWaiver
+from pmo_bot.comments.fit import JIRA_TEXT_LIMIT, fit_content
 from pmo_bot.domain import Finding, Mode
 from pmo_bot.errors import WriteCapExceeded
 from pmo_bot.rules.supersede import superseded
@@ -78,6 +79,8 @@ class CommentPolicy:
     waiver_request_url: str | None = None
     numbers: Numbers = field(default_factory=Numbers)
     supersedes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # rule id -> rule ids it hides
+    flavor: str = "cloud"  # how a body is measured against ``max_chars`` (see comments.fit)
+    max_chars: int = JIRA_TEXT_LIMIT
 
 
 def visible_findings(
@@ -129,17 +132,19 @@ def plan_comments(
         shown = visible_findings(findings, suppressed, policy.supersedes)
         held = 0 if shown else sum(1 for f in findings if not f.waived)  # open, not shown (audit, baseline)
         note = notes.get(key, IssueNotes())
-        content = build_content(
+        content = fit_content(
             key,
             shown,
             docs_url=policy.docs_url,
             waiver_procedure=policy.waiver_procedure,
+            flavor=policy.flavor,
+            today=today,
+            limit=policy.max_chars,
             waiver_request_url=policy.waiver_request_url,
             waivers=note.waivers,
             fixed=() if shown else note.fixed,
             fixed_since=note.fixed_since,
             held=held,
-            today=today,
             numbers=policy.numbers,
         )
         current = existing.get(key)

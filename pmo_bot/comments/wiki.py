@@ -14,6 +14,7 @@ from pmo_bot.comments.content import (
     CommentContent,
     CommentFinding,
     footer_date,
+    hidden_line,
     resolved_heading,
     resolved_text,
     summary_line,
@@ -61,7 +62,7 @@ def render_wiki(content: CommentContent, today: date) -> str:
         for f in content.findings:
             lines.extend(_finding(f))
         if content.hidden:
-            lines.append(f"… and {content.hidden} more; see the weekly PMO report.")
+            lines.append(escape(hidden_line(content)))
     if content.waivers:
         lines.append("*Waivers in force:*")
         lines.extend(f"* {escape(line)}" for line in content.waivers)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from pmo_bot.rules.fields import field_kind
+from pmo_bot.rules.limits import RuleRegex
 from pmo_bot.rules.model import Ref, Test
 from pmo_bot.wording import METRIC_WORDS, Numbers, Unit, label_of, say
 
@@ -59,7 +60,7 @@ def subject_label(test: Test, numbers: Numbers) -> str:
 def _show(value: Any, unit: Unit, numbers: Numbers) -> str:
     if isinstance(value, tuple | list | set | frozenset):
         return ", ".join(_show(item, unit, numbers) for item in value)
-    if isinstance(value, re.Pattern):
+    if isinstance(value, re.Pattern | RuleRegex):
         return f"/{value.pattern}/"
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -1,6 +1,7 @@
 """Message and remediation templates: the one home of Jinja2.
 
-Templates run in Jinja's ``SandboxedEnvironment`` (no access to Python internals) with ``StrictUndefined``.
+Templates run in Jinja's sandbox (no access to Python internals) with ``StrictUndefined``, bounded in time,
+loop steps and output size (``pmo_bot.rules.jinjalimits``).
 ``check_template`` finds syntax errors and unknown names before anything runs, so a typo in a template is a
 validation error, not a broken comment. Output is plain text: renderers downstream escape it.
 """
@@ -13,8 +14,8 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes, pass_context
 from jinja2.meta import find_undeclared_variables
-from jinja2.sandbox import SandboxedEnvironment
 
+from pmo_bot.rules.jinjalimits import BoundedEnvironment, render_bounded, static_problems
 from pmo_bot.rules.problems import did_you_mean
 from pmo_bot.wording import Numbers
 
@@ -29,7 +30,7 @@ VARIABLES: Mapping[str, str] = {
 }
 RULE_ATTRIBUTES = frozenset({"id", "title", "category", "severity", "owner", "docs", "description", "mode"})
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 NUMBERS_VARIABLE = "_numbers"  # the engine passes the run's formatters (locale, currency) under this name
 
 
@@ -78,17 +79,18 @@ def check_template(source: str, attributes: Mapping[str, Set[str] | None]) -> li
         tree = _ENV.parse(source)
     except TemplateSyntaxError as error:
         return [TemplateProblem(f"template syntax error: {error.message}", error.lineno or 1)]
-    problems: list[TemplateProblem] = []
+    problems = [TemplateProblem(f"template limit: {message}", line) for message, line in static_problems(tree)]
+    unknown: list[TemplateProblem] = []
     for used in tree.find_all(nodes.Filter):
         if used.name not in _ENV.filters:
             hint = did_you_mean(used.name, _ENV.filters)
-            problems.append(TemplateProblem(f"unknown template filter '{used.name}'{hint}", used.lineno or 1))
+            unknown.append(TemplateProblem(f"unknown template filter '{used.name}'{hint}", used.lineno or 1))
     for test in tree.find_all(nodes.Test):
         if test.name not in _ENV.tests:
             hint = did_you_mean(test.name, _ENV.tests)
-            problems.append(TemplateProblem(f"unknown template test '{test.name}'{hint}", test.lineno or 1))
-    if problems:
-        return problems  # Jinja's name analysis below cannot run past an unknown filter or test
+            unknown.append(TemplateProblem(f"unknown template test '{test.name}'{hint}", test.lineno or 1))
+    if unknown:
+        return problems + unknown  # Jinja's name analysis below cannot run past an unknown filter or test
     for name in sorted(find_undeclared_variables(tree)):
         if name not in attributes:
             hint = did_you_mean(name, attributes)
@@ -132,9 +134,11 @@ class Template:
     def render_checked(self, variables: Mapping[str, Any]) -> tuple[str, str | None]:
         """``(text, None)``, or ``("", why)`` when the template fails for these values."""
         try:
-            return str(self.compiled.render(variables)).strip(), None
+            return render_bounded(self.compiled, variables).strip(), None
         except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as error:
             return "", f"{type(error).__name__}: {error}"
+        except (RecursionError, MemoryError) as error:  # a macro calling itself; a build no limit foresaw
+            return "", type(error).__name__
 
 
 def compile_template(source: str) -> Template:
