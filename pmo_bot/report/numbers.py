@@ -87,4 +87,8 @@ def day(value: date | datetime | None) -> str:
 
 
 def plural(number: int, word: str, many: str | None = None) -> str:
-    return f"{number:,} {word if number == 1 else many or word + 's'}"
+    if number == 1:
+        return f"{number:,} {word}"
+    if many is None:
+        many = word[:-1] + "ies" if word[-1:] == "y" and word[-2:-1] not in ("a", "e", "i", "o", "u") else word + "s"
+    return f"{number:,} {many}"

@@ -21,7 +21,6 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -29,6 +28,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from pmo_bot.errors import ConfigError
@@ -78,7 +78,9 @@ def _compact(ctx: Context, value: object) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def environment(templates_dir: Path | None = None) -> Environment:
+def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Jinja's immutable sandbox: a template reads its documented context and nothing else (no attribute that
+    starts with ``_``, no method that changes a value), so a ``templates_dir`` cannot run code or reach a secret."""
     packaged = FileSystemLoader(packaged_dir())
     loaders: list[Any] = []
     if templates_dir is not None:
@@ -86,7 +88,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
             raise ConfigError(f"templates_dir {templates_dir} is not a directory: create it or unset templates_dir")
         loaders.append(FileSystemLoader(templates_dir))
     loaders += [PrefixLoader({"default": packaged}, delimiter=":"), packaged]
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,
@@ -111,22 +113,45 @@ def environment(templates_dir: Path | None = None) -> Environment:
 def _render(name: str, templates_dir: Path | None, **context: Any) -> str:
     try:
         return environment(templates_dir).get_template(name).render(**context)
-    except TemplateError as error:
+    except TemplateError as error:  # SecurityError (the sandbox refused) is a TemplateError too
         where = f" (templates_dir {templates_dir})" if templates_dir else ""
         raise ConfigError(f"report template {name}{where} failed: {error}") from error
 
 
-def render_storage(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
-    """The weekly page body in Confluence storage format; charts are attachments shown with ``ac:image``."""
+def render_storage(
+    report: PortfolioReport,
+    charts: Mapping[str, bytes],
+    templates_dir: Path | None = None,
+    *,
+    fingerprinting: bool = False,
+) -> str:
+    """The weekly page body in Confluence storage format; charts are attachments shown with ``ac:image``.
+
+    ``fingerprinting`` leaves out the volatile text (``ui.volatile``: "as of", the last check's time), giving
+    what the publisher's fingerprint covers."""
     return _render(
-        STORAGE_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images={}, format="storage"
+        STORAGE_PAGE,
+        templates_dir,
+        report=report,
+        charts=tuple(sorted(charts)),
+        images={},
+        format="storage",
+        fingerprinting=fingerprinting,
     )
 
 
 def render_html(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
     """A standalone HTML page with the charts embedded, for readers without Confluence and for the demo."""
     images = {name: "data:image/png;base64," + base64.b64encode(data).decode() for name, data in sorted(charts.items())}
-    return _render(HTML_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images=images, format="html")
+    return _render(
+        HTML_PAGE,
+        templates_dir,
+        report=report,
+        charts=tuple(sorted(charts)),
+        images=images,
+        format="html",
+        fingerprinting=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +168,16 @@ def render_index(
 ) -> str:
     """The parent page: the latest headline and a link to every weekly page, newest first."""
     ordered = tuple(sorted(entries, key=lambda e: e.week, reverse=True))
-    return _render(INDEX_PAGE, templates_dir, entries=ordered, report=latest, format="storage", charts=(), images={})
+    return _render(
+        INDEX_PAGE,
+        templates_dir,
+        entries=ordered,
+        report=latest,
+        format="storage",
+        charts=(),
+        images={},
+        fingerprinting=False,
+    )
 
 
 DEFAULT_TITLE = "Portfolio report — {year}-W{week:02d}"
@@ -170,6 +204,7 @@ def rendered_page(
     return RenderedPage(
         title=title_pattern.format(**parts),
         body=render_storage(report, charts, templates_dir),
+        content=render_storage(report, charts, templates_dir, fingerprinting=True),
         files=tuple(files),
         labels=tuple(pattern.format(**parts) for pattern in label_patterns),
     )

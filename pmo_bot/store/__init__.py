@@ -21,6 +21,7 @@ from pmo_bot.store.db import Database, describe, make_engine
 from pmo_bot.store.findings import Findings
 from pmo_bot.store.grace import FailingSince
 from pmo_bot.store.items import Items
+from pmo_bot.store.reports import ReportSnapshots
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
 from pmo_bot.store.watermarks import SyncWatermarks
@@ -37,6 +38,7 @@ class Store:
         self.watermarks = SyncWatermarks(db)
         self.snapshots = WeeklySnapshots(db)
         self.pages = ReportPages(db)
+        self.reports = ReportSnapshots(db)
 
     def close(self) -> None:
         self.db.dispose()

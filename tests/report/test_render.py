@@ -90,7 +90,7 @@ def test_jira_macro_when_a_server_id_is_configured() -> None:
 def test_cut_lists_say_how_many_more_and_link_the_csv() -> None:
     report = build_report(builders.inputs(top_n=1))
     body = render_storage(report, CHARTS)
-    assert "and 1 more open findings" in body
+    assert "Showing 1 of 2: 1 more open findings in" in body
     assert '<ri:attachment ri:filename="findings-aging.csv"/>' in body
     page = rendered_page(report)
     assert {f.filename for f in page.files} >= {"findings-aging.csv", COMPLIANCE_TREND}
@@ -158,5 +158,5 @@ def test_a_big_portfolio_stays_far_under_the_page_limit() -> None:
     page = rendered_page(report)
     assert len(page.body.encode()) < 1_000_000  # 5 MB is Confluence's limit; top-N keeps it a small fraction
     assert report.aging.total == 9000
-    assert "and 8,975 more open findings" in page.body
+    assert "Showing 25 of 9,000: 8,975 more open findings in" in page.body
     assert {"epics-at-risk.csv", "deliverables-overdue.csv", "findings-aging.csv"} <= {f.filename for f in page.files}
