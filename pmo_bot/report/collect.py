@@ -59,5 +59,6 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
         jira_server_id=settings.jira_server_id,
         top_n=settings.report_top_n,
         epic_order=settings.report_epic_order,
+        locale=settings.locale,
         previous=archive.load_state(earlier.state, earlier.week) if earlier is not None else None,
     )

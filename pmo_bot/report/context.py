@@ -352,6 +352,7 @@ class PortfolioReport:
     rules: tuple[RuleRow, ...]
     definitions: tuple[Definition, ...]
     changes: Changes | None = None  # none for the first published week
+    locale: str = "en"  # how numbers are written (``locale`` setting); stored with the week, so it renders alike
 
     def listings(self) -> tuple[Listing[object], ...]:
         """Every cut list, for the CSV attachments."""

@@ -32,3 +32,4 @@ class ReportInputs:
     top_n: int = 20  # long lists are cut here, with "and N more" and a CSV attachment
     previous: WeekState | None = None  # the last published week before this one, for "what changed"
     epic_order: str = "money"  # epics at risk: "money" (at stake, then severity) or "severity" (then money)
+    locale: str = "en"  # how the page writes numbers and dates (pmo_bot.wording)

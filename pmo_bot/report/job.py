@@ -118,7 +118,7 @@ def report_job(
     now: datetime | None = None,
 ) -> ReportOutcome:
     now = now or datetime.now(UTC)
-    week = week or iso_week(now.date())
+    week = week or this_week(settings, now)
     year, number = parse_week(week)
     week = f"{year}-W{number:02d}"
     settings.require("confluence_space")

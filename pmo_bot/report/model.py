@@ -63,6 +63,7 @@ def build(inputs: ReportInputs, policy: RagPolicy | None = None) -> tuple[Portfo
         trends=followup.trends(facts, followup.live_metrics(facts, head.compliance_score, head.burn)),
         rules=followup.rules(facts),
         definitions=definitions(policy),
+        locale=inputs.locale,
     )
     state = changes.week_state(facts, report)
     found = changes.changes(inputs.previous, state, inputs.jira_browse_url)

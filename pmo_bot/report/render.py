@@ -37,6 +37,7 @@ from pmo_bot.report.charts import render_charts
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.csvexport import cut_lists
 from pmo_bot.report.publish import File, RenderedPage
+from pmo_bot.wording import DEFAULT_LOCALE
 
 STORAGE_PAGE = "storage/page.xml.j2"
 HTML_PAGE = "html/page.html.j2"
@@ -69,7 +70,22 @@ def cdata(value: Any) -> Markup:
 
 @pass_context
 def _money(ctx: Context, value: object) -> str:
-    return numbers.money(value, ctx["report"].currency)
+    return numbers.money(value, ctx["report"].currency, _locale(ctx))
+
+
+def _locale(ctx: Context) -> str:
+    report = ctx.get("report")
+    return str(getattr(report, "locale", DEFAULT_LOCALE))
+
+
+@pass_context
+def _percent(ctx: Context, value: object, digits: int = 0) -> str:
+    return numbers.percent(value, digits, _locale(ctx))
+
+
+@pass_context
+def _count(ctx: Context, value: object) -> str:
+    return numbers.count(value, _locale(ctx))
 
 
 @pass_context
@@ -99,9 +115,9 @@ def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironm
     env.filters.update(
         money=_money,
         compact=_compact,
-        percent=numbers.percent,
+        percent=_percent,
         index=numbers.index,
-        count=numbers.count,
+        count=_count,
         points=numbers.points,
         day=numbers.day,
         cdata=cdata,
