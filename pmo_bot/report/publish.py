@@ -203,6 +203,9 @@ class Publisher:
         done = self.publish(rendered, parent=parent, existing=existing, message=f"pmo-bot weekly report {week}")
         page = done.page
         labels_added = self.sync_labels(page.id, rendered.labels)
+        stored = self.store.pages.get(week)
+        if done.action == "unchanged" and stored is not None and stored.page_id == page.id:
+            now = stored.published_at  # the index shows when the week was last written, not last looked at
         self.store.pages.record(
             ReportPage(
                 week=week,
