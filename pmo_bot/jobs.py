@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmo_bot import wiring
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
@@ -15,7 +15,6 @@ from pmo_bot.errors import UsageError
 from pmo_bot.ops.fencing import FencedJira
 from pmo_bot.ops.lease import RunLease, hold
 from pmo_bot.ops.records import record_check_metrics
-from pmo_bot.report.job import ReportOutcome, report_job
 from pmo_bot.rules import loader
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
@@ -23,6 +22,9 @@ from pmo_bot.rules.goals import with_commitments
 from pmo_bot.store import Store, open_from_settings
 from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.normalize import normalize
+
+if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report runs
+    from pmo_bot.report.job import ReportOutcome
 
 
 @contextmanager
@@ -57,6 +59,8 @@ def check_job(
 
 def report(settings: Settings, *, lease: RunLease | None = None, **options: Any) -> ReportOutcome:
     """``report_job`` under the report lease (see ``check_job``)."""
+    from pmo_bot.report.job import report_job
+
     with open_from_settings(settings) as store, run_lease(store, settings, "report", lease):
         return report_job(settings, **options)
 
