@@ -145,7 +145,7 @@ def evaluate_detailed(
         for rule in candidates:
             if not _item_match(rule.rule.scope, item):
                 continue
-            if scope.jql is not None and not context.in_jql_scope(scope.jql, item.key):
+            if rule.rule.scope.jql is not None and not context.in_jql_scope(rule.rule.scope.jql, item.key):
                 continue
             evaluations += 1
             if (rule.when is not None and not rule.when(view)) or rule.check(view):
