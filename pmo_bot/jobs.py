@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pmo_bot import wiring
+from pmo_bot import logs, wiring
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
@@ -20,6 +21,7 @@ from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
 from pmo_bot.rules.goals import with_commitments
 from pmo_bot.store import Store, open_from_settings
+from pmo_bot.store.records import RunKind
 from pmo_bot.sync.history import complete_histories, search_expand
 from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.jqlscope import fragments, resolve_jql_scopes, scope_keys
@@ -28,16 +30,22 @@ from pmo_bot.sync.normalize import normalize
 if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report runs
     from pmo_bot.report.job import ReportOutcome
 
+log = logs.get_logger(__name__)
+INTERRUPTED = "interrupted: the process running it stopped before it finished (its lease was taken over)"
+
 
 @contextmanager
 def run_lease(store: Store, settings: Settings, job: str, lease: RunLease | None) -> Iterator[RunLease]:
     """The lease a run works under: the daemon's (already held), or one taken here for a manual run, waiting up
     to ``lease_wait_seconds`` and then failing with exit code 3 and who holds it."""
-    if lease is not None:
-        yield lease
-        return
-    with hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds) as taken:
-        yield taken
+    with contextlib.ExitStack() as stack:
+        held = lease or stack.enter_context(
+            hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds)
+        )
+        closed = store.runs.interrupt_running(RunKind(job), datetime.now(UTC), INTERRUPTED)
+        if closed:
+            log.warning("runs_interrupted", job=job, count=closed)
+        yield held
 
 
 def check_job(

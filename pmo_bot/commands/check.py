@@ -89,6 +89,13 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     if summary.findings_by_category:
         cats = ", ".join(f"{k} {v}" for k, v in sorted(summary.findings_by_category.items()))
         console.print(f"By category: {cats}")
+    if summary.findings_by_rule:
+        rules = Table(title="Open findings by rule", show_edge=False)
+        rules.add_column("rule")
+        rules.add_column("count", justify="right")
+        for rule, count in sorted(summary.findings_by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            rules.add_row(rule, str(count))
+        console.print(rules)
     planned = data["comments"]["planned"]
     console.print(
         "Comments: "

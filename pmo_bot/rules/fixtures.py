@@ -43,7 +43,8 @@ _JSON_KINDS = {
 class Expectation:
     rule: str
     item: str
-    checks: Mapping[str, Any]  # severity / observed / expected (exact), message / remediation (substring), waived
+    checks: Mapping[str, Any]  # severity / observed / expected (exact), message / remediation (substring), waived,
+    # shown_in_comment / superseded_by (supersession)
     path: Path
     present: bool  # True for ``expect``, False for ``expect_not``
 
@@ -116,6 +117,8 @@ def fixture_schema() -> dict[str, Any]:
             "message": {"type": "string"},
             "remediation": {"type": "string"},
             "waived": {"type": "boolean"},
+            "shown_in_comment": {"type": "boolean"},
+            "superseded_by": {"type": "string"},
         },
         ["rule", "item"],
     )

@@ -6,7 +6,7 @@ the fixture file, so a broken rule or a wrong test is obvious at a glance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
 
@@ -15,6 +15,7 @@ from pmo_bot.rules.engine import CompiledRules, compile_rules, evaluate
 from pmo_bot.rules.fixtures import Case, Expectation, Fixture, read_fixture
 from pmo_bot.rules.loader import Bundle, read_document
 from pmo_bot.rules.problems import Problem, did_you_mean
+from pmo_bot.rules.supersede import superseded
 from pmo_bot.rules.validate import Located
 
 _EXACT = ("severity", "observed", "expected")
@@ -106,12 +107,22 @@ def run_fixture(bundle: Bundle, fixture: Fixture, compiled: CompiledRules | None
     for case in fixture.cases:
         context = local.context(case.today, first_seen=case.first_seen, jql_scopes=case.jql_scopes)
         findings = evaluate(rules, case.items, context)
-        failures = tuple(_compare(fixture, case, findings))
+        hidden = _hidden_by(findings, ruleset.supersedes)
+        failures = tuple(_compare(fixture, case, findings, hidden))
         results.append(CaseResult(fixture.file, case.name, failures))
     return results
 
 
-def _compare(fixture: Fixture, case: Case, findings: list[Finding]) -> list[str]:
+def _hidden_by(findings: list[Finding], hides: Mapping[str, frozenset[str]]) -> dict[tuple[str, str], str]:
+    """Superseded (rule id, item key) -> the rule whose finding hides it (the first in id order)."""
+    hidden = superseded((f for f in findings if not f.waived), hides)
+    fired = {(f.rule_id, f.item_key) for f in findings if not f.waived}
+    return {
+        pair: min(r for r, key in fired if key == pair[1] and pair[0] in hides.get(r, frozenset())) for pair in hidden
+    }
+
+
+def _compare(fixture: Fixture, case: Case, findings: list[Finding], hidden: Mapping[tuple[str, str], str]) -> list[str]:
     produced = {(f.rule_id, f.item_key): f for f in findings}
     failures = []
     for expectation in case.expectations:
@@ -130,16 +141,23 @@ def _compare(fixture: Fixture, case: Case, findings: list[Finding]) -> list[str]
                 f"    observed: {finding.observed}\n    expected: {finding.expected}\n    message:  {finding.message}"
             )
         elif finding is not None:
-            failures.extend(f"{place}: {diff}" for diff in _differences(expectation, finding))
+            failures.extend(f"{place}: {diff}" for diff in _differences(expectation, finding, hidden))
     return failures
 
 
-def _differences(expectation: Expectation, finding: Finding) -> list[str]:
+def _differences(expectation: Expectation, finding: Finding, hidden: Mapping[tuple[str, str], str]) -> list[str]:
     differences = []
     head = f"finding of '{expectation.rule}' on {expectation.item}"
+    hider = hidden.get((finding.rule_id, finding.item_key))
     for key, wanted in expectation.checks.items():
         if key == "waived":
             actual: object = finding.waived
+            ok = actual == wanted
+        elif key == "shown_in_comment":
+            actual = not finding.waived and hider is None
+            ok = actual == wanted
+        elif key == "superseded_by":
+            actual = hider or "not superseded"
             ok = actual == wanted
         else:
             actual = str(getattr(finding, key))
