@@ -12,6 +12,7 @@ import pytest
 
 from pmo_bot.comments.content import build_content
 from pmo_bot.comments.fit import JIRA_TEXT_LIMIT, measure, render
+from pmo_bot.doctor import Doctor
 from pmo_bot.errors import ConfigError
 from pmo_bot.rules.context import EvaluationContext
 from pmo_bot.rules.metrics import Metrics
@@ -20,7 +21,7 @@ from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
 from pmo_bot.store.records import FindingStatus
 from tests.e2e.conftest import REPO, SiteReader, settings_for
-from tests.e2e.runs import assert_no_duplicates, check
+from tests.e2e.runs import assert_no_duplicates, bot_comment_counts, check
 
 SLIPS = 100
 
@@ -185,3 +186,56 @@ def test_a_fragment_jira_refuses_stops_the_run_naming_the_rule_and_jiras_message
     assert "in-progress-crm-has-labels" in message
     assert "nosuchfield" in message  # Jira's own wording names the field
     assert not [e for e in site.requests(since) if e["method"] in ("PUT", "DELETE") or e["path"].endswith("/comment")]
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def crm_read_only(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
+    """The bot may browse CRM but not comment there (nor edit issues); every other project as usual."""
+    with start_sandbox(flavor=request.param, seed="demo", permissions={"CRM": ["BROWSE_PROJECTS"]}) as running:
+        yield running
+
+
+def test_a_project_the_bot_may_not_comment_in_is_reported_and_skipped(
+    crm_read_only: RunningSandbox, database: Path
+) -> None:
+    site = crm_read_only
+    settings = settings_for(site, database)
+    since = site.last_request_id()
+
+    summary = check(settings)
+
+    skipped = summary.writes_skipped["CRM"]
+    assert skipped["writes"] > 0
+    assert "ADD_COMMENTS (add comments)" in skipped["reason"]
+    assert summary.status.value == "succeeded"  # skipped by design, not failures
+    assert not summary.write_failures
+    crm_findings = [f for f in summary.plan if f.issue_key.startswith("CRM-")]
+    assert not crm_findings  # set aside, not planned
+    with open_from_settings(settings) as store:
+        recorded = {f.finding.item_key.split("-")[0] for f in store.findings.all()}
+    assert "CRM" in recorded  # findings still recorded (and so reported)
+    assert summary.writes_done.get("create", 0) > 0  # other projects commented as usual
+    log = site.requests(since)
+    assert not [e for e in log if "/issue/CRM-" in e["path"] and e["method"] in ("POST", "PUT", "DELETE")]
+    assert not [e for e in log if e["status"] == 403]
+    commented = [key for key, count in bot_comment_counts(site).items() if count]
+    assert not [key for key in commented if key.startswith("CRM-")]
+    assert any(key.startswith(("PAY-", "OPS-", "MOB-")) for key in commented)
+
+
+def test_doctor_says_which_project_lacks_which_permission(database: Path) -> None:
+    with start_sandbox(
+        flavor="cloud",
+        seed="demo",
+        permissions={"CRM": ["BROWSE_PROJECTS"], "OPS": ["BROWSE_PROJECTS", "ADD_COMMENTS", "EDIT_OWN_COMMENTS"]},
+        space_permissions={"PMO": ["read:space", "create:page"]},
+    ) as site:
+        settings = settings_for(site, database)
+        failed = {r.name: r.detail for r in Doctor(settings).run() if not r.ok}
+    assert (
+        "CRM lacks ADD_COMMENTS (add comments), EDIT_OWN_COMMENTS (edit its own comments), EDIT_ISSUES"
+        in (failed["jira permissions"])
+    )
+    assert "OPS lacks EDIT_ISSUES (write the pmo-bot.state issue property (Edit issues))" in failed["jira permissions"]
+    assert "PAY" not in failed["jira permissions"]
+    assert failed["confluence permissions"] == "the bot may not add attachments in space PMO"
