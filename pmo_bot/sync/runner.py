@@ -22,7 +22,15 @@ from pmo_bot.domain import Item
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
-from pmo_bot.sync.history import carry_history, complete_histories, needs_history, search_expand, settle_activity
+from pmo_bot.sync.history import (
+    carry_history,
+    complete_histories,
+    embedded_comments,
+    needs_history,
+    search_expand,
+    search_fields,
+    settle_activity,
+)
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
 from pmo_bot.sync.normalize import normalize
 
@@ -111,7 +119,8 @@ def sync(
     skipped: Counter[str] = Counter()
     newest: datetime | None = None
     count = 0
-    pages = jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
+    fields = search_fields(fmap.request_fields(), jira.flavor)
+    pages = jira.search(jql, fields, expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
     for page in pages:
         # History is completed in the fetch, page by page, for the issues that changed (sync/history.py).
         keys = [raw["key"] for raw in page.issues if isinstance(raw, Mapping) and isinstance(raw.get("key"), str)]
@@ -128,10 +137,15 @@ def sync(
                 skipped[result.skipped_reason or "unusable issue"] += 1
                 continue
             item = result.item
-            if item.key in changed:
-                item = settle_activity(jira, item, bot)
-            elif item.key in known:
+            if item.key in known and item.key not in changed:
                 item = carry_history(item, known[item.key])
+                if not _same_but_updated(known[item.key], item):  # a person's edit right after the bot's write
+                    (whole,) = complete_histories(jira, [raw], {item.key}, fmap)
+                    item = normalize(whole, fmap, jira.flavor, bot).item or item
+                    changed.add(item.key)
+            if item.key in changed:
+                bot_touched = result.state is not None or bot_wrote_at(item.key) is not None
+                item = settle_activity(jira, item, bot, bot_touched=bot_touched, comments=embedded_comments(raw))
             newest = item.updated if newest is None or item.updated > newest else newest
             previous = fetched.get(item.key)
             if previous is None or item.updated >= previous.updated:  # de-duplicate overlapping pages
