@@ -13,7 +13,6 @@ from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, 
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import UsageError
-from pmo_bot.ops.fencing import FencedJira
 from pmo_bot.ops.lease import RunLease, hold
 from pmo_bot.ops.records import record_check_metrics
 from pmo_bot.report.job import ReportOutcome, report_job
@@ -53,10 +52,11 @@ def check_job(
 ) -> tuple[CheckSummary, str]:
     """Run one check cycle under the check lease; returns the summary and the Jira flavour it ran against."""
     bundle = loader.load([settings.rules_dir])
-    client = wiring.jira_client(settings)
+    session = wiring.polite_session(settings)
+    client = wiring.jira_client(settings, session)
     with open_from_settings(settings) as store, run_lease(store, settings, "check", lease) as held:
-        jira = FencedJira(client, held.ensure_held)
-        deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings, progress=progress)
+        session.write_guard = held.ensure_held  # checked right before each write is sent
+        deps = CheckDeps(jira=client, store=store, bundle=bundle, settings=settings, progress=progress)
         summary = run_check(deps, options or CheckOptions())
         if not summary.dry_run:
             record_check_metrics(store, summary)

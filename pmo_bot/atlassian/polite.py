@@ -147,6 +147,8 @@ class PoliteSession(requests.Session):
         self.timeout = timeout
         self.rng = rng or random.Random()  # jitter only, not security
         self.retries = 0
+        # Called just before each write is sent (after any throttle pause): the run lease's fencing check.
+        self.write_guard: Callable[[], None] | None = None
 
     @property
     def library_timeout(self) -> int:
@@ -175,9 +177,12 @@ class PoliteSession(requests.Session):
         is_write = method_s.upper() in ("POST", "PUT", "DELETE")
         repeatable = is_repeatable(method_s, url_s)
         path = urlsplit(url_s).path
+        changes = is_write and not _READ_ONLY_POST.search(path)
 
         def attempt() -> requests.Response:
             self.throttle.wait(endpoint, issue, is_write)
+            if changes and self.write_guard is not None:
+                self.write_guard()
             try:
                 response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
             except NETWORK_ERRORS:

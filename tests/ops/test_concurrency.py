@@ -9,7 +9,9 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +36,11 @@ def _assert_no_duplicate_comments(site: RunningSandbox) -> int:
     twice = {key: n for key, n in counts.items() if n > 1}
     assert not twice, f"duplicate bot comments: {twice}"
     return sum(counts.values())
+
+
+def _at(event: dict[str, Any]) -> float:
+    """When the process logged ``event`` (its own clock, this host): not when the test got round to reading it."""
+    return datetime.fromisoformat(str(event["timestamp"])).timestamp()
 
 
 def _daemon(site: RunningSandbox, url: str, cwd: Path, **settings: str) -> Bot:
@@ -71,7 +78,7 @@ def test_two_daemons_take_turns_and_never_run_one_tick_twice(site: RunningSandbo
 def test_manual_checks_next_to_a_daemon_wait_or_exit_3_naming_the_holder(
     site: RunningSandbox, db_url: str, tmp_path: Path
 ) -> None:
-    daemon = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="5")  # a slow first run: plenty of time to collide
+    daemon = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="2")  # a slow first run: plenty of time to collide
     try:
         daemon.wait_for("lease_acquired", timeout=60)
         busy = Bot(["check"], bot_env(site, db_url, PMO_LEASE_WAIT_SECONDS="0", PMO_PROJECTS="CRM,MOB"), tmp_path)
@@ -93,17 +100,18 @@ def test_a_killed_holder_is_replaced_at_once_and_nothing_is_written_twice(
     site: RunningSandbox, db_url: str, tmp_path: Path
 ) -> None:
     # A lease of a minute: only the "its process is gone" path can explain a quick take-over.
-    victim = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="8", PMO_LEASE_SECONDS="60")
+    victim = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="3", PMO_LEASE_SECONDS="60")
     victim.wait_for("job_started", timeout=60)
     standby = _daemon(site, db_url, tmp_path, PMO_LEASE_SECONDS="60")
     try:
+        standby.wait_for("daemon_started", timeout=90)  # a standby replica, up and polling
         victim.wait_for("comment_written", timeout=90, count=5)  # killed in the middle of writing comments
         assert not standby.named("lease_acquired"), standby.log()
         victim.process.send_signal(signal.SIGKILL)
-        killed_at = time.monotonic()
+        killed_at = time.time()
         victim.kill()
         acquired = standby.wait_for("lease_taken_over", timeout=30)
-        takeover = acquired["_seen"] - killed_at
+        takeover = _at(acquired) - killed_at
         standby.wait_for("job_finished", timeout=120)
     finally:
         victim.kill()
@@ -120,21 +128,22 @@ def test_a_killed_holder_is_replaced_at_once_and_nothing_is_written_twice(
 def test_a_frozen_holder_is_replaced_after_its_lease_expires_and_then_writes_nothing(
     site: RunningSandbox, db_url: str, tmp_path: Path
 ) -> None:
-    frozen = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="8", PMO_LEASE_SECONDS="3")
+    frozen = _daemon(site, db_url, tmp_path, PMO_REQUEST_RATE="3", PMO_LEASE_SECONDS="3")
     frozen.wait_for("job_started", timeout=60)
     standby = _daemon(site, db_url, tmp_path, PMO_LEASE_SECONDS="3")
     try:
+        standby.wait_for("daemon_started", timeout=90)
         frozen.wait_for("comment_written", timeout=90, count=5)
         assert not standby.named("lease_acquired"), standby.log()
         frozen.process.send_signal(signal.SIGSTOP)  # alive but silent: only the lease's expiry frees the job
-        stopped_at = time.monotonic()
+        stopped_at = time.time()
         acquired = standby.wait_for("lease_acquired", timeout=30)
-        takeover = acquired["_seen"] - stopped_at
+        takeover = _at(acquired) - stopped_at
         standby.wait_for("job_finished", timeout=120)
         frozen.process.send_signal(signal.SIGCONT)
         stopped = frozen.wait_for("job_stopped", timeout=30)  # it noticed before its next write
         assert "lease" in stopped["error"]
-        written_after = [e for e in frozen.named("comment_written") if e["_seen"] > stopped_at + 0.5]
+        written_after = [e for e in frozen.named("comment_written") if _at(e) > stopped_at + 0.5]
         assert len(written_after) <= 1  # at most the one write already on the wire when it was frozen
     finally:
         frozen.process.send_signal(signal.SIGCONT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import responses
 from prometheus_client.parser import text_string_to_metric_families
@@ -64,3 +65,10 @@ def test_429s_by_reason_retries_and_statuses_are_counted_at_the_http_seam() -> N
     assert _sample("pmo_bot_request_retries_total", service="jira") == before["retries"] + 2
     assert _sample("pmo_bot_requests_total", service="jira", endpoint="comment", status="200") == before["ok"] + 1
     assert _sample("pmo_bot_requests_total", service="jira", endpoint="comment", status="503") == before["503"] + 1
+
+
+def test_every_metric_is_documented_for_operators() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    for family in text_string_to_metric_families(metrics.exposition().decode()):
+        name = family.name + ("_total" if family.type == "counter" else "")
+        assert f"| `{name}` |" in doc, name
