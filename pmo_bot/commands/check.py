@@ -16,7 +16,7 @@ from rich.table import Table
 
 from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
-from pmo_bot.comments.writer import render
+from pmo_bot.comments.fit import render
 from pmo_bot.config import load_settings
 from pmo_bot.jobs import check_job
 from pmo_bot.richtext import plain_text
@@ -77,6 +77,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for scope in summary.scopes:
+        console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)
     table.add_column("severity")
     table.add_column("count", justify="right")
@@ -103,6 +105,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
         if any(planned.values())
         else "Comments: nothing to write."
     )
+    for project, entry in summary.writes_skipped.items():
+        console.print(f"  [yellow]skipped[/yellow] {entry['writes']} comment writes in {project}: {entry['reason']}")
     for key, reason in summary.write_failures.items():
         console.print(f"  [red]failed[/red] {key}: {reason}")
     if summary.dry_run:

@@ -6,13 +6,13 @@ references, regexes (compiled here, once), and date constants. Problems are word
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pmo_bot.rules.fields import DATE_KINDS, FIELDS, Kind, field_kind
+from pmo_bot.rules.limits import RegexRefused, compile_regex
 from pmo_bot.rules.metrics import METRICS
 from pmo_bot.rules.model import STATUS_CATEGORY_NAMES, AllOf, AnyOf, Condition, NotOf, Ref, Test
 from pmo_bot.rules.operators import OPERATORS
@@ -28,6 +28,26 @@ _METRIC_KINDS: Mapping[str, Kind] = {
     "bool": "bool",
     "string": "string",
 }
+
+
+ORDERINGS = frozenset({"lt", "le", "gt", "ge"})
+# Subjects every item has a value for; any other field or metric can be missing (docs/metrics.md: a metric that
+# cannot be computed is null).
+NEVER_MISSING_FIELDS = frozenset(
+    {"key", "id", "project", "issue_type", "hierarchy_level", "summary", "status", "status_category", "created"}
+    | {"updated", "labels", "components", "fix_versions"}
+)
+NEVER_MISSING_METRICS = frozenset(
+    {"hours_logged", "cost", "children_total", "children_done", "children_open", "progress_ratio"}
+    | {"progress_basis", "due_date_slips", "days_since_update", "days_in_status", "age_days", "has_assignee"}
+    | {"has_description", "has_acceptance_criteria", "is_stale", "goal_known", "goal_inherited"}
+)
+
+
+def can_be_missing(test: Test) -> bool:
+    if test.subject == "metric":
+        return test.name not in NEVER_MISSING_METRICS
+    return test.name not in NEVER_MISSING_FIELDS
 
 
 def metric_kind(name: str) -> Kind | None:
@@ -87,7 +107,7 @@ class ConditionReader:
         value = self.value(data, operator.value, kind, (*path, "value"), op_name)
         if value is _INVALID:
             return None
-        return Test(subject, name, op_name, value, days, path)
+        return Test(subject, name, op_name, value, days, path, data.get("missing"))
 
     def subject_kind(self, subject: str, name: str, path: Path) -> Kind | None:
         if subject == "metric":
@@ -167,9 +187,9 @@ class ConditionReader:
             self.fail(path, f"a regular expression must be text, got {show(raw)}")
             return _INVALID
         try:
-            return re.compile(raw)
-        except re.error as error:
-            self.fail(path, f"invalid regular expression {show(raw)}: {error.msg} at position {error.pos}")
+            return compile_regex(raw)
+        except RegexRefused as error:
+            self.fail(path, str(error))
             return _INVALID
 
     def reference(self, raw: dict[str, Any], path: Path, kind: Kind) -> Any:

@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pmo_bot import logs
-from pmo_bot.atlassian.ports import STATE_PROPERTY, JiraPort
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
 from pmo_bot.domain import Item
+from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.history import carry_history, complete_histories, needs_history, search_expand, settle_activity
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
 from pmo_bot.sync.normalize import normalize
 
@@ -55,6 +57,23 @@ def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
     return "jira:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+def _read_states(jira: JiraPort, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """``pmo-bot.state`` of each issue, one GET each. Only issues the store has never seen need it: for the
+    others the store's own comment records are authoritative (the property is the fallback for a lost store)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for key in keys:
+        try:
+            value = jira.get_issue_property(key, STATE_PROPERTY)
+        except AuthError:
+            raise
+        except RemoteError as error:  # the writer still finds its comment by author and marker before creating
+            log.warning("state_property_unread", issue_key=key, error=str(error))
+            continue
+        if isinstance(value, Mapping):
+            found[key] = value
+    return found
+
+
 def _same_but_updated(old: Item, new: Item) -> bool:
     return dataclasses.replace(old, updated=new.updated) == new
 
@@ -70,6 +89,7 @@ def sync(
     time_zone: str,
     bot_wrote_at: Callable[[str], datetime | None],
     progress: Callable[[int, int | None], None] | None = None,
+    bot: BotIdentity | None = None,
 ) -> SyncReport:
     """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only."""
     scope = scope_key(options, fmap)
@@ -91,14 +111,27 @@ def sync(
     skipped: Counter[str] = Counter()
     newest: datetime | None = None
     count = 0
-    for page in jira.search(jql, fmap.request_fields(), expand=("changelog",), properties=(STATE_PROPERTY,)):
-        for raw in page.issues:
+    pages = jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
+    for page in pages:
+        # History is completed in the fetch, page by page, for the issues that changed (sync/history.py).
+        keys = [raw["key"] for raw in page.issues if isinstance(raw, Mapping) and isinstance(raw.get("key"), str)]
+        known = {item.key: item for item in store.items.get_many(keys)}
+        changed = {
+            raw["key"]
+            for raw in page.issues
+            if raw.get("key") in keys and needs_history(raw, known.get(raw["key"]), bot_wrote_at(raw["key"]))
+        }
+        for raw in complete_histories(jira, page.issues, changed, fmap):
             count += 1
-            result = normalize(raw, fmap, jira.flavor)
+            result = normalize(raw, fmap, jira.flavor, bot)
             if result.item is None:
                 skipped[result.skipped_reason or "unusable issue"] += 1
                 continue
             item = result.item
+            if item.key in changed:
+                item = settle_activity(jira, item, bot)
+            elif item.key in known:
+                item = carry_history(item, known[item.key])
             newest = item.updated if newest is None or item.updated > newest else newest
             previous = fetched.get(item.key)
             if previous is None or item.updated >= previous.updated:  # de-duplicate overlapping pages
@@ -117,6 +150,8 @@ def sync(
             fetched[key] = dataclasses.replace(item, updated=old.updated)
             bot_only += 1
     upserted = store.items.upsert(fetched.values(), run_id)
+    if jira.flavor != "cloud":  # DC search cannot return issue properties: read them for issues new to the store
+        states.update(_read_states(jira, upserted.inserted))
     deleted = 0
     if due_full:
         gone = store.items.unseen(run_id, options.projects)
