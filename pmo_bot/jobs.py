@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pmo_bot import logs, wiring
+from pmo_bot.atlassian.polite import WRITE_GUARD
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
@@ -71,8 +72,12 @@ def report(settings: Settings, *, lease: RunLease | None = None, **options: Any)
     """``report_job`` under the report lease (see ``check_job``)."""
     from pmo_bot.report.job import report_job
 
-    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease):
-        return report_job(settings, **options)
+    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease) as held:
+        token = WRITE_GUARD.set(held.ensure_held)  # every Confluence write is fenced like the check's Jira writes
+        try:
+            return report_job(settings, **options)
+        finally:
+            WRITE_GUARD.reset(token)
 
 
 def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[Item, list[RuleTrace]]:
