@@ -107,3 +107,21 @@ def test_config_and_template_changes(workdir: Path) -> None:
     finally:
         live.close()
         store.close()
+
+
+def test_snapshots_of_killed_processes_are_removed(workdir: Path) -> None:
+    import subprocess
+    import sys
+    import tempfile
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = Path(tempfile.gettempdir()) / f"pmo-bot-live-{dead.pid}-abc"
+    (orphan / "1").mkdir(parents=True)
+    live = LiveSettings(None, load_settings)
+    try:
+        assert not orphan.exists()
+        assert live.settings.rules_dir.is_dir()
+    finally:
+        live.close()
+    assert not live.settings.rules_dir.exists()
