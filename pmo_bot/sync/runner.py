@@ -8,9 +8,7 @@ comment, its property) keeps its stored ``updated``, so the bot's own writes nev
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,11 +16,10 @@ from typing import Any
 
 from pmo_bot import logs
 from pmo_bot.atlassian.ports import STATE_PROPERTY, JiraPort
-from pmo_bot.domain import Item
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
-from pmo_bot.sync.normalize import normalize
+from pmo_bot.sync.pages import PageWriter
 
 log = logs.get_logger(__name__)
 
@@ -55,10 +52,6 @@ def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
     return "jira:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _same_but_updated(old: Item, new: Item) -> bool:
-    return dataclasses.replace(old, updated=new.updated) == new
-
-
 def sync(
     jira: JiraPort,
     store: Store,
@@ -71,7 +64,10 @@ def sync(
     bot_wrote_at: Callable[[str], datetime | None],
     progress: Callable[[int, int | None], None] | None = None,
 ) -> SyncReport:
-    """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only."""
+    """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only.
+
+    Each page goes to the store as it arrives (nothing holds the raw JSON of the whole portfolio); an issue whose
+    raw JSON hashes as when it was last stored is neither normalised nor written."""
     scope = scope_key(options, fmap)
     mark = store.watermarks.get(scope)
     due_full = (
@@ -86,53 +82,31 @@ def sync(
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
 
-    fetched: dict[str, Item] = {}
-    states: dict[str, Mapping[str, Any]] = {}
-    skipped: Counter[str] = Counter()
-    newest: datetime | None = None
-    count = 0
+    pages = PageWriter(store, fmap, jira.flavor, run_id, bot_wrote_at)
     for page in jira.search(jql, fmap.request_fields(), expand=("changelog",), properties=(STATE_PROPERTY,)):
-        for raw in page.issues:
-            count += 1
-            result = normalize(raw, fmap, jira.flavor)
-            if result.item is None:
-                skipped[result.skipped_reason or "unusable issue"] += 1
-                continue
-            item = result.item
-            newest = item.updated if newest is None or item.updated > newest else newest
-            previous = fetched.get(item.key)
-            if previous is None or item.updated >= previous.updated:  # de-duplicate overlapping pages
-                fetched[item.key] = item
-            if result.state is not None:
-                states[item.key] = result.state
+        pages.take(page.issues)
         if progress is not None:
-            progress(count, page.total)
+            progress(pages.fetched, page.total)
 
-    stored = {item.key: item for item in store.items.get_many(fetched)}
-    bot_only = 0
-    for key, item in list(fetched.items()):
-        old = stored.get(key)
-        wrote = bot_wrote_at(key)
-        if old is not None and wrote is not None and wrote >= old.updated and _same_but_updated(old, item):
-            fetched[key] = dataclasses.replace(item, updated=old.updated)
-            bot_only += 1
-    upserted = store.items.upsert(fetched.values(), run_id)
     deleted = 0
     if due_full:
-        gone = store.items.unseen(run_id, options.projects)
+        gone = store.items.live_keys(options.projects) - pages.seen
         deleted = store.items.mark_deleted(gone, now) if gone else 0
-    store.watermarks.advance(scope, newest, now, full_sync=due_full)
+    store.watermarks.advance(scope, pages.newest, now, full_sync=due_full)
+    count = pages.fetched
+    skipped = pages.skipped
+    bot_only = pages.bot_only
     report = SyncReport(
         kind="full" if due_full else "incremental",
         jql=jql,
         fetched=count,
-        inserted=len(upserted.inserted),
-        changed=len(upserted.changed),
-        unchanged=len(upserted.unchanged),
+        inserted=pages.inserted,
+        changed=pages.changed,
+        unchanged=pages.unchanged,
         bot_only=bot_only,
         deleted=deleted,
         skipped=dict(skipped),
-        states=states,
+        states=pages.states,
     )
     log.info(
         "sync_finished",

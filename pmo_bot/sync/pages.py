@@ -1,0 +1,119 @@
+"""One search page at a time into the store: compare, normalise only what changed, write only what changed.
+
+Each fetched issue's raw JSON (without the bot's own issue property) is hashed together with what shapes its
+normalised form (the normaliser's version, the field mapping, the flavour). The same hash as stored means the
+same snapshot: the issue is not normalised and nothing is written. Otherwise it is normalised and compared by
+content hash; the bot's own writes (its comment or property moved ``updated``) keep the stored ``updated``, so
+they never look like activity, and only the new raw hash is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pmo_bot.atlassian.ports import STATE_PROPERTY, Flavor
+from pmo_bot.store import Store
+from pmo_bot.store.codec import content_hash, item_to_json
+from pmo_bot.store.items import item_row
+from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.normalize import NORMALIZER_VERSION, normalize, parse_instant
+
+_NOT_CONTENT = frozenset({"properties", "expand"})  # the bot's own state, and a request echo
+
+
+def shape_of(fmap: FieldMap, flavor: Flavor) -> bytes:
+    """What, besides the raw JSON, decides the normalised form: a change re-normalises every issue once."""
+    parts = [NORMALIZER_VERSION, flavor, sorted(fmap.ids.items()), sorted(fmap.extra.items())]
+    return json.dumps(parts).encode()
+
+
+def raw_hash(raw: Mapping[str, Any], shape: bytes) -> str:
+    content = {k: v for k, v in raw.items() if k not in _NOT_CONTENT}
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.blake2b(shape + text.encode(), digest_size=16).hexdigest()
+
+
+def _state(raw: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    properties = raw.get("properties")
+    state = properties.get(STATE_PROPERTY) if isinstance(properties, Mapping) else None
+    return state if isinstance(state, Mapping) else None
+
+
+class PageWriter:
+    """Takes the pages of one sync in order; keeps counts, the keys seen and the bot's issue properties."""
+
+    def __init__(
+        self,
+        store: Store,
+        fmap: FieldMap,
+        flavor: Flavor,
+        run_id: int,
+        bot_wrote_at: Callable[[str], datetime | None],
+    ) -> None:
+        self.store, self.fmap, self.flavor, self.run_id = store, fmap, flavor, run_id
+        self.bot_wrote_at = bot_wrote_at
+        self.shape = shape_of(fmap, flavor)
+        self.fetched = self.inserted = self.changed = self.unchanged = self.bot_only = 0
+        self.skipped: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.states: dict[str, Mapping[str, Any]] = {}
+        self.newest: datetime | None = None
+
+    def take(self, issues: Sequence[Mapping[str, Any]]) -> None:
+        keys = [raw.get("key") for raw in issues if isinstance(raw, Mapping)]
+        stored = self.store.items.states([k for k in keys if isinstance(k, str)])
+        rows: dict[str, dict[str, Any]] = {}
+        raw_hashes: dict[str, str] = {}
+        moved_from: set[str] = set()
+        for raw in issues:
+            self.fetched += 1
+            key = raw.get("key") if isinstance(raw, Mapping) else None
+            if not isinstance(key, str) or not isinstance(raw, Mapping):
+                self.skipped["issue without a usable key"] += 1
+                continue
+            fields = raw.get("fields")
+            updated = parse_instant(fields.get("updated")) if isinstance(fields, Mapping) else None
+            if updated is not None and (self.newest is None or updated > self.newest):
+                self.newest = updated
+            old = stored.get(key)
+            if key in self.seen and old is not None and updated is not None and updated < old.updated:
+                continue  # an older copy of an issue a previous page already brought (offset paging)
+            state = _state(raw)
+            if state is not None:
+                self.states[key] = state
+            digest = raw_hash(raw, self.shape)
+            if old is not None and not old.deleted and old.raw_hash == digest:
+                self.seen.add(key)
+                self.unchanged += 1
+                self.bot_only += updated is not None and updated != old.updated  # kept from before the bot's write
+                continue
+            result = normalize(raw, self.fmap, self.flavor)
+            item = result.item
+            if item is None:
+                self.skipped[result.skipped_reason or "unusable issue"] += 1
+                continue
+            self.seen.add(key)
+            snapshot = item_to_json(item)
+            content = content_hash(snapshot)
+            if old is None:
+                self.inserted += 1
+            elif old.deleted or old.content_hash != content:
+                self.changed += 1
+                if old.parent_key is not None and old.parent_key != item.parent_key:
+                    moved_from.add(old.parent_key)  # its children changed
+            else:
+                self.unchanged += 1
+                wrote = self.bot_wrote_at(key)
+                if updated == old.updated or (wrote is not None and wrote >= old.updated):
+                    self.bot_only += updated != old.updated
+                    raw_hashes[key] = digest  # same snapshot (the bot's own write at most moved ``updated``)
+                    continue
+            rows[key] = item_row(item, snapshot, content, digest)
+        for key in rows:
+            raw_hashes.pop(key, None)
+        self.store.items.write(list(rows.values()), raw_hashes=raw_hashes, pending=moved_from, run_id=self.run_id)
