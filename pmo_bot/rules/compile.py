@@ -6,13 +6,13 @@ Only when a check fails does ``explain`` walk the condition again to say what wa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from pmo_bot.domain import Item
 from pmo_bot.rules.fields import field_getter, field_kind
+from pmo_bot.rules.limits import RuleRegex
 from pmo_bot.rules.model import AllOf, AnyOf, Condition, NotOf, Ref, Test
 from pmo_bot.rules.operators import OPERATORS
 
@@ -185,7 +185,7 @@ def _explain_test(test: Test, view: ItemView, negated: bool) -> tuple[str, str]:
     if isinstance(value, Ref):
         resolved = _reference(value)(view)
         shown = f"{value.describe()} ({fmt(resolved)})" if resolved is not None else f"{value.describe()} (empty)"
-    elif isinstance(value, re.Pattern):
+    elif isinstance(value, RuleRegex):
         shown = f"/{value.pattern}/"
     else:
         shown = fmt(value)

@@ -6,13 +6,13 @@ references, regexes (compiled here, once), and date constants. Problems are word
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pmo_bot.rules.fields import DATE_KINDS, FIELDS, Kind, field_kind
+from pmo_bot.rules.limits import RegexRefused, compile_regex
 from pmo_bot.rules.metrics import METRICS
 from pmo_bot.rules.model import STATUS_CATEGORY_NAMES, AllOf, AnyOf, Condition, NotOf, Ref, Test
 from pmo_bot.rules.operators import OPERATORS
@@ -167,9 +167,9 @@ class ConditionReader:
             self.fail(path, f"a regular expression must be text, got {show(raw)}")
             return _INVALID
         try:
-            return re.compile(raw)
-        except re.error as error:
-            self.fail(path, f"invalid regular expression {show(raw)}: {error.msg} at position {error.pos}")
+            return compile_regex(raw)
+        except RegexRefused as error:
+            self.fail(path, str(error))
             return _INVALID
 
     def reference(self, raw: dict[str, Any], path: Path, kind: Kind) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pmo_bot.errors import RuleError
 from pmo_bot.rules.context import EvaluationContext, Waiver
+from pmo_bot.rules.limits import file_too_large
 from pmo_bot.rules.model import AllOf, AnyOf, Condition, NotOf, Rule, RuleSet, Test
 from pmo_bot.rules.problems import Problem, did_you_mean
 from pmo_bot.rules.rulefile import read_rule_file
@@ -93,6 +94,9 @@ def discover(paths: Iterable[str | FsPath]) -> tuple[Sources, list[Problem]]:
 
 def read_document(path: FsPath) -> tuple[Document | None, list[Problem]]:
     try:
+        too_large = file_too_large(path.stat().st_size)  # before reading: a 50 MB file is refused at once
+        if too_large:
+            return None, [Problem(str(path), 1, 1, "", too_large)]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(str(path), 1, 1, "", f"not UTF-8 text ({error.reason} at byte {error.start})")]

@@ -6,13 +6,13 @@ values of different kinds never satisfy an ordering; see docs/rules.md ("Missing
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pmo_bot.rules.fields import CONTAINER_KINDS, ORDERED_KINDS, TEXT_KINDS, Kind
+from pmo_bot.rules.limits import RuleRegex
 
 ValueShape = Literal["none", "scalar", "list", "regex"]
 
@@ -72,7 +72,7 @@ def _contains(left: Any, right: Any) -> bool:
 
 
 def _regex(left: Any, right: Any) -> bool:
-    return isinstance(left, str) and isinstance(right, re.Pattern) and right.search(left) is not None
+    return isinstance(left, str) and isinstance(right, RuleRegex) and right.search(left)
 
 
 def is_present(value: Any) -> bool:

@@ -1,6 +1,7 @@
 """Message and remediation templates: the one home of Jinja2.
 
-Templates run in Jinja's ``SandboxedEnvironment`` (no access to Python internals) with ``StrictUndefined``.
+Templates run in Jinja's sandbox (no access to Python internals) with ``StrictUndefined``, bounded in time,
+loop steps and output size (``pmo_bot.rules.jinjalimits``).
 ``check_template`` finds syntax errors and unknown names before anything runs, so a typo in a template is a
 validation error, not a broken comment. Output is plain text: renderers downstream escape it.
 """
@@ -13,8 +14,8 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.meta import find_undeclared_variables
-from jinja2.sandbox import SandboxedEnvironment
 
+from pmo_bot.rules.jinjalimits import BoundedEnvironment, render_bounded, static_problems
 from pmo_bot.rules.problems import did_you_mean
 
 VARIABLES: Mapping[str, str] = {
@@ -28,7 +29,7 @@ VARIABLES: Mapping[str, str] = {
 }
 RULE_ATTRIBUTES = frozenset({"id", "title", "category", "severity", "owner", "docs", "description", "mode"})
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ def check_template(source: str, attributes: Mapping[str, Set[str] | None]) -> li
         tree = _ENV.parse(source)
     except TemplateSyntaxError as error:
         return [TemplateProblem(f"template syntax error: {error.message}", error.lineno or 1)]
-    problems: list[TemplateProblem] = []
+    problems = [TemplateProblem(f"template limit: {message}", line) for message, line in static_problems(tree)]
     for name in sorted(find_undeclared_variables(tree)):
         if name not in attributes:
             hint = did_you_mean(name, attributes)
@@ -86,9 +87,11 @@ class Template:
 
     def render(self, variables: Mapping[str, Any]) -> str:
         try:
-            return str(self.compiled.render(variables)).strip()
+            return render_bounded(self.compiled, variables).strip()
         except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as error:
             return f"{self.source.strip()} [could not be rendered: {error}]"
+        except (RecursionError, MemoryError) as error:  # a macro calling itself; a build no limit foresaw
+            return f"{self.source.strip()} [could not be rendered: {type(error).__name__}]"
 
 
 def compile_template(source: str) -> Template:

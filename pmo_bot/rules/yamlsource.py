@@ -14,14 +14,16 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from pmo_bot.rules.limits import MAX_YAML_DEPTH, MAX_YAML_VALUES, file_too_large
 from pmo_bot.rules.problems import Path, Problem, describe_path, element_label
 
 _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(f"{_STD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_MAX_DEPTH = 60
+_MAX_DEPTH = MAX_YAML_DEPTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class _Builder:
     value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     pending: list[tuple[Path, tuple[int, int], str]] = field(default_factory=list)
+    built: int = 0
 
     def problem(self, node: Node, message: str, path: Path = ()) -> None:
         self.pending.append((path, _mark(node), message))
@@ -67,6 +70,9 @@ class _Builder:
         return problems
 
     def build(self, node: Node, path: Path, depth: int = 0) -> Any:
+        self.built += 1
+        if self.built > MAX_YAML_VALUES:  # aliases re-used inside aliases: stop before memory runs out
+            raise _TooManyValues(node)
         self.value_marks[path] = _mark(node)
         if depth > _MAX_DEPTH:
             self.problem(node, f"nesting deeper than {_MAX_DEPTH} levels (is an alias referring to itself?)", path)
@@ -113,6 +119,25 @@ class _Builder:
         return value
 
 
+class _TooManyValues(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+def _too_deep(yaml: YAML, text: str) -> tuple[int, int] | None:
+    """Where nesting first passes the limit, found on the event stream (which, unlike composing, does not
+    recurse): 10,000 nested brackets fail fast and at their place instead of exhausting the stack."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return event.start_mark.line + 1, event.start_mark.column + 1
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def _unsupported(tag: str) -> str:
     return f"unsupported YAML tag '{tag.replace(_STD, '!!')}': only plain values are allowed"
 
@@ -131,8 +156,15 @@ def _first_line(text: str) -> str:
 
 def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document. On a syntax error returns ``None`` and the problem; never raises."""
+    too_large = file_too_large(len(text.encode("utf-8", "surrogatepass")))  # text given directly, not read
+    if too_large:
+        return None, [Problem(file, 1, 1, "", too_large)]
     yaml = YAML(typ="safe", pure=True)
     try:
+        deep = _too_deep(yaml, text)
+        if deep is not None:
+            message = f"nesting deeper than {MAX_YAML_DEPTH} levels"
+            return None, [Problem(file, deep[0], deep[1], "", message)]
         root = yaml.compose(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -150,6 +182,10 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         data = builder.build(root, ())
     except RecursionError:
         return None, [Problem(file, 1, 1, "", "YAML syntax error: the document is nested too deeply")]
+    except _TooManyValues as bomb:
+        line, column = _mark(bomb.node)
+        message = f"the document expands to more than {MAX_YAML_VALUES:,} values (aliases re-used too often)"
+        return None, [Problem(file, line, column, "", message)]
     return Document(file, data, builder.key_marks, builder.value_marks), builder.finish(data)
 
 

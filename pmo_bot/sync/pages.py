@@ -61,6 +61,7 @@ class PageWriter:
         self.fetched = self.inserted = self.changed = self.unchanged = self.bot_only = 0
         self.skipped: Counter[str] = Counter()
         self.seen: set[str] = set()
+        self.new_keys: list[str] = []  # not in the store before this sync
         self.states: dict[str, Mapping[str, Any]] = {}
         self.newest: datetime | None = None
 
@@ -102,6 +103,7 @@ class PageWriter:
             content = content_hash(snapshot)
             if old is None:
                 self.inserted += 1
+                self.new_keys.append(key)
             elif old.deleted or old.content_hash != content:
                 self.changed += 1
                 if old.parent_key is not None and old.parent_key != item.parent_key:

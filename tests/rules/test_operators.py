@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
 import pytest
 
+from pmo_bot.rules.limits import compile_regex
 from pmo_bot.rules.operators import OPERATORS, is_present
 
 
@@ -48,10 +48,10 @@ def holds(op: str, left: object, right: object = None) -> bool:
         ("contains", 12, 1, False),
         ("not-contains", ("a",), "b", True),
         ("not-contains", None, "b", True),
-        ("regex", "[PAY] Card", re.compile(r"^\[[A-Z]+\]"), True),
-        ("regex", "Card", re.compile(r"^\["), False),
-        ("regex", None, re.compile("x"), False),
-        ("regex", 12, re.compile("1"), False),
+        ("regex", "[PAY] Card", compile_regex(r"^\[[A-Z]+\]"), True),
+        ("regex", "Card", compile_regex(r"^\["), False),
+        ("regex", None, compile_regex("x"), False),
+        ("regex", 12, compile_regex("1"), False),
     ],
 )
 def test_operator(op: str, left: object, right: object, expected: bool) -> None:
