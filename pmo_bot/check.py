@@ -30,8 +30,8 @@ from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
 from pmo_bot.errors import ConfigError, PmoError
+from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
 from pmo_bot.portfolio import iso_week, weekly_metrics
-from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
@@ -74,6 +74,7 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    evaluation: tuple[str, int, str] = ("full", 0, "")  # kind, items evaluated now, why (see evaluation.py)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +95,12 @@ class CheckSummary:
                 "items_checked": self.items_checked,
                 "skipped": sum(self.sync.skipped.values()),
                 "skipped_reasons": dict(self.sync.skipped),
+            },
+            "evaluation": {
+                "kind": self.evaluation[0],
+                "evaluated": self.evaluation[1],
+                "reused": self.items_checked - self.evaluation[1],
+                "reason": self.evaluation[2],
             },
             "findings": {
                 "by_severity": dict(self.findings_by_severity),
@@ -190,26 +197,26 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
         progress=deps.progress,
     )
-    items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
     ctx = deps.bundle.context(
         today, first_seen=grace_history(store, tz), tz=tz, acceptance_markers=settings.acceptance_markers
     )
-    evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
+    force = "--full" if options.full else "--baseline" if options.baseline else None
+    evaluation = evaluate_portfolio(store, deps.bundle, ctx, projects=projects, mode=settings.mode, force_full=force)
     findings = list(evaluation.findings)
-    keys = [item.key for item in items]
+    keys = list(evaluation.keys)
 
     plan: list[PlannedComment] = []
     writes_done: dict[str, int] = {}
     failures: dict[str, str] = {}
     adopted = 0
     if not options.dry_run:
-        store.findings.reconcile(findings, keys, now, baseline=options.baseline)
-        store.failing.record(evaluation.failing, keys, now)
-        for scope, numbers in weekly_metrics(items, findings, ctx).items():
-            store.snapshots.record(iso_week(today), scope, numbers, now)
+        record_evaluation(store, evaluation, projects, now, baseline=options.baseline)
+        if evaluation.items is not None:  # a full evaluation (at least the day's first run): this week's numbers
+            for scope, numbers in weekly_metrics(evaluation.items, findings, evaluation.context).items():
+                store.snapshots.record(iso_week(today), scope, numbers, now)
     if not options.baseline:
         by_issue: dict[str, list[Finding]] = defaultdict(list)
         for key in keys:  # every evaluated issue is planned, so that a fixed one gets its comment resolved
@@ -237,7 +244,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         status=status,
         dry_run=options.dry_run,
         sync=report,
-        items_checked=len(items),
+        items_checked=len(keys),
+        evaluation=(evaluation.kind, len(evaluation.evaluated), evaluation.reason),
         findings_by_severity=dict(Counter(f.severity.value for f in findings if not f.waived)),
         findings_by_category=dict(Counter(f.category for f in findings if not f.waived)),
         waived=sum(1 for f in findings if f.waived),

@@ -24,6 +24,7 @@ from pmo_bot.store.history import History
 from pmo_bot.store.items import Items
 from pmo_bot.store.jobstate import JobStates
 from pmo_bot.store.leases import Leases
+from pmo_bot.store.marks import EvaluationMarks
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
 from pmo_bot.store.watermarks import SyncWatermarks
@@ -38,6 +39,7 @@ class Store:
         self.failing = FailingSince(db)
         self.comments = BotComments(db)
         self.watermarks = SyncWatermarks(db)
+        self.marks = EvaluationMarks(db)
         self.snapshots = WeeklySnapshots(db)
         self.pages = ReportPages(db)
         self.leases = Leases(db)

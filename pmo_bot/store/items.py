@@ -57,19 +57,21 @@ class Items:
         if len({r["key"] for r in rows}) != len(rows):
             raise ValueError("the same issue key appears twice in one upsert")
         before = self.states([r["key"] for r in rows])
-        inserted, changed, unchanged, writes = [], [], [], []
+        inserted, changed, unchanged, writes, left = [], [], [], [], set()
         for row in rows:
             old = before.get(row["key"])
             if old is None:
                 inserted.append(row["key"])
             elif old.content_hash != row["content_hash"] or old.deleted:
                 changed.append(row["key"])
+                if old.parent_key is not None and old.parent_key != row["parent_key"]:
+                    left.add(old.parent_key)  # its children changed
             else:
                 unchanged.append(row["key"])
                 if old.updated == row["updated"]:
                     continue
             writes.append(row)
-        self.write(writes, run_id=run_id)
+        self.write(writes, pending=left, run_id=run_id)
         return ItemsUpserted(tuple(inserted), tuple(changed), tuple(unchanged))
 
     def states(self, keys: Collection[str]) -> dict[str, StoredState]:
@@ -127,6 +129,15 @@ class Items:
             query = query.where(col(ItemRow.project).in_(list(projects)))
         if not include_deleted:
             query = query.where(col(ItemRow.deleted).is_(False))
+        with self._db.session() as session:
+            return [item_from_json(snapshot) for snapshot in session.exec(query)]
+
+    def at_levels(self, min_level: int, projects: Collection[str] = ()) -> list[Item]:
+        """The items (not deleted) at ``hierarchy_level >= min_level``: epics and above, for goal commitments."""
+        query = select(ItemRow.snapshot).where(col(ItemRow.hierarchy_level) >= min_level)
+        query = query.where(col(ItemRow.deleted).is_(False)).order_by(col(ItemRow.key))
+        if projects:
+            query = query.where(col(ItemRow.project).in_(list(projects)))
         with self._db.session() as session:
             return [item_from_json(snapshot) for snapshot in session.exec(query)]
 
