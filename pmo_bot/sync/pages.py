@@ -1,10 +1,13 @@
 """One search page at a time into the store: compare, normalise only what changed, write only what changed.
 
-Each fetched issue's raw JSON (without the bot's own issue property) is hashed together with what shapes its
-normalised form (the normaliser's version, the field mapping, the flavour). The same hash as stored means the
-same snapshot: the issue is not normalised and nothing is written. Otherwise it is normalised and compared by
-content hash; the bot's own writes (its comment or property moved ``updated``) keep the stored ``updated``, so
-they never look like activity, and only the new raw hash is recorded.
+Each fetched issue gets a fingerprint: Jira's ``updated`` (which every edit of the issue moves: fields, comments,
+worklogs, links, properties) plus the values that site-wide changes can alter without moving it (names and
+categories of status, type, priority, resolution and project, people's display names, the parent link, the mapped
+custom fields), together with what shapes the normalised form (the normaliser's version, the field mapping, the
+flavour). Building it reads a few dictionary entries, not the issue's whole JSON. The same fingerprint as stored
+means the same snapshot: the issue is not normalised and nothing is written. Otherwise it is normalised and
+compared by content hash; the bot's own writes (its comment or property moved ``updated``) keep the stored
+``updated``, so they never look like activity, and only the new fingerprint is recorded.
 """
 
 from __future__ import annotations
@@ -23,18 +26,31 @@ from pmo_bot.store.items import item_row
 from pmo_bot.sync.fields import FieldMap
 from pmo_bot.sync.normalize import NORMALIZER_VERSION, normalize, parse_instant
 
-_NOT_CONTENT = frozenset({"properties", "expand"})  # the bot's own state, and a request echo
+# What names an object field's value, as the normaliser reads it (and statusCategory for the status).
+_NAMING = ("key", "name", "value", "displayName", "accountId", "hierarchyLevel", "subtask", "statusCategory")
+_OBJECT_FIELDS = ("status", "issuetype", "priority", "resolution", "project", "assignee", "reporter", "parent")
 
 
 def shape_of(fmap: FieldMap, flavor: Flavor) -> bytes:
-    """What, besides the raw JSON, decides the normalised form: a change re-normalises every issue once."""
+    """What, besides the issue, decides the normalised form: a change re-normalises every issue once."""
     parts = [NORMALIZER_VERSION, flavor, sorted(fmap.ids.items()), sorted(fmap.extra.items())]
     return json.dumps(parts).encode()
 
 
-def raw_hash(raw: Mapping[str, Any], shape: bytes) -> str:
-    content = {k: v for k, v in raw.items() if k not in _NOT_CONTENT}
-    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, default=str)
+def _brief(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return [_brief(value.get(k)) for k in _NAMING if k in value]
+    return value
+
+
+def raw_hash(raw: Mapping[str, Any], shape: bytes, custom: Sequence[str]) -> str:
+    """The issue's fingerprint (see the module's doc): equal fingerprints, equal normalised snapshots."""
+    fields = raw.get("fields")
+    fields = fields if isinstance(fields, Mapping) else {}
+    parts = [raw.get("key"), raw.get("id"), fields.get("updated"), fields.get("created")]
+    parts += [_brief(fields.get(name)) for name in _OBJECT_FIELDS]
+    parts += [fields.get(field_id) for field_id in custom]
+    text = json.dumps(parts, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.blake2b(shape + text.encode(), digest_size=16).hexdigest()
 
 
@@ -58,6 +74,7 @@ class PageWriter:
         self.store, self.fmap, self.flavor, self.run_id = store, fmap, flavor, run_id
         self.bot_wrote_at = bot_wrote_at
         self.shape = shape_of(fmap, flavor)
+        self.custom = sorted(set(fmap.ids.values()) | set(fmap.extra.values()))
         self.fetched = self.inserted = self.changed = self.unchanged = self.bot_only = 0
         self.skipped: Counter[str] = Counter()
         self.seen: set[str] = set()
@@ -87,7 +104,7 @@ class PageWriter:
             state = _state(raw)
             if state is not None:
                 self.states[key] = state
-            digest = raw_hash(raw, self.shape)
+            digest = raw_hash(raw, self.shape, self.custom)
             if old is not None and not old.deleted and old.raw_hash == digest:
                 self.seen.add(key)
                 self.unchanged += 1

@@ -196,3 +196,20 @@ def test_a_new_normaliser_version_renormalises_every_issue_once(
     report = run_sync(jira, store, 2)
     assert sorted(normalised) == ["PAY-1", "PAY-2"]
     assert report.unchanged == 2
+
+
+def test_a_site_wide_change_that_leaves_updated_alone_is_still_seen(store: Store) -> None:
+    """An admin moves a status to another category, or a person's display name changes: Jira does not move
+    the issues' ``updated``, yet the normalised item changes."""
+    jira = PagedJira()
+    jira.issues = [raw_issue("PAY-1", assignee={"displayName": "Ana", "accountId": "a1"}), raw_issue("PAY-2")]
+    run_sync(jira, store, 1)
+    jira.issues[0]["fields"]["assignee"] = {"displayName": "Ana Lima", "accountId": "a1"}
+    jira.issues[1]["fields"]["status"] = {"name": "In Progress", "statusCategory": {"key": "done"}}
+
+    report = run_sync(jira, store, 2)
+    assert report.changed == 2
+    one, two = store.items.get("PAY-1"), store.items.get("PAY-2")
+    assert one is not None
+    assert two is not None
+    assert (one.assignee, two.is_done) == ("Ana Lima", True)
