@@ -31,7 +31,7 @@ from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
 from pmo_bot.errors import ConfigError, PmoError
 from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
-from pmo_bot.portfolio import iso_week, weekly_metrics
+from pmo_bot.portfolio import iso_week
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
@@ -214,8 +214,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     adopted = 0
     if not options.dry_run:
         record_evaluation(store, evaluation, projects, now, baseline=options.baseline)
-        if evaluation.items is not None:  # a full evaluation (at least the day's first run): this week's numbers
-            for scope, numbers in weekly_metrics(evaluation.items, findings, evaluation.context).items():
+        if evaluation.weekly is not None:  # a full evaluation (at least the day's first run): this week's numbers
+            for scope, numbers in evaluation.weekly.items():
                 store.snapshots.record(iso_week(today), scope, numbers, now)
     if not options.baseline:
         by_issue: dict[str, list[Finding]] = defaultdict(list)

@@ -21,14 +21,16 @@ from enum import Enum
 from typing import Any, Literal
 
 from pmo_bot.domain import Finding, Item, Mode
+from pmo_bot.portfolio import WeeklyTally, index
 from pmo_bot.rules.context import EvaluationContext
-from pmo_bot.rules.engine import evaluate_detailed
+from pmo_bot.rules.engine import compile_rules, evaluate_detailed
 from pmo_bot.rules.goals import MAX_DEPTH, commitments
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import FindingStatus
 
 FULL_SHARE = 0.5  # more pending than this share of the portfolio: a full evaluation is cheaper
+PART = 2_000  # a full evaluation loads this many items at a time (plus their children and ancestors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,7 @@ class PortfolioEvaluation:
     evaluated: frozenset[str]  # keys evaluated now
     pending: frozenset[str]  # keys whose changes this evaluation took in (cleared when recorded)
     keys: tuple[str, ...]  # every item in scope, sorted
-    items: list[Item] | None  # every item, when the evaluation was full (for the weekly metrics)
+    weekly: dict[str, dict[str, Any]] | None  # this week's numbers by scope, when the evaluation was full
     context: EvaluationContext
     context_hash: str
 
@@ -148,17 +150,62 @@ def evaluate_portfolio(
             reason = "most of the portfolio changed"
         else:
             return _incremental(store, bundle, ctx, mode, digest, affected, pending, links, keys)
-    items = store.items.all(projects)
-    evaluation = evaluate_detailed(bundle.ruleset, items, ctx, mode=mode)
+    return _full(store, bundle, ctx, mode, digest, reason, pending, links, keys)
+
+
+def _children(links: Mapping[str, str | None]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for key, parent in links.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(key)
+    return children
+
+
+def _neighbourhood(
+    store: Store, keys: Collection[str], links: Mapping[str, str | None], children: Mapping[str, list[str]]
+) -> list[Item]:
+    """``keys``' items with their children (roll-ups) and ancestors (goals), ordered by key."""
+    needed = set(keys)
+    for key in keys:
+        needed.update(_chain(links[key], links))
+        needed.update(children.get(key, ()))
+    return store.items.get_many(needed) if needed else []
+
+
+def _full(
+    store: Store,
+    bundle: Bundle,
+    ctx: EvaluationContext,
+    mode: Mode,
+    digest: str,
+    reason: str,
+    pending: Mapping[str, str | None],
+    links: Mapping[str, str | None],
+    keys: tuple[str, ...],
+) -> PortfolioEvaluation:
+    """Every item, a part at a time: memory stays at a part's items, whatever the portfolio's size."""
+    children = _children(links)
+    rules = compile_rules(bundle.ruleset)  # once for all the parts
+    tally = WeeklyTally(ctx)
+    findings: list[Finding] = []
+    failing: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), PART):
+        part = frozenset(keys[start : start + PART])
+        items = _neighbourhood(store, part, links, children)
+        found = evaluate_detailed(rules, items, ctx, mode=mode, only=part)
+        findings.extend(found.findings)
+        failing |= found.failing
+        tally.add((item for item in items if item.key in part), index(items))
+    findings.sort(key=lambda f: (f.rule_id, f.item_key))
     return PortfolioEvaluation(
         kind="full",
         reason=reason,
-        findings=evaluation.findings,
-        failing=evaluation.failing,
+        findings=tuple(findings),
+        failing=frozenset(failing),
         evaluated=frozenset(keys),
         pending=frozenset(pending),
         keys=keys,
-        items=items,
+        weekly=tally.result(findings),
         context=ctx,
         context_hash=digest,
     )
@@ -167,14 +214,10 @@ def evaluate_portfolio(
 def _affected(pending: Mapping[str, str | None], links: Mapping[str, str | None]) -> set[str]:
     """Pending items still in scope, the ancestors of every pending item (their roll-ups changed) and the
     descendants (what they inherit changed)."""
-    children: dict[str, list[str]] = {}
-    for key, parent in links.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(key)
     affected = {key for key in pending if key in links}
     for parent in pending.values():
         affected.update(_chain(parent, links))
-    affected |= _descendants(pending, children)
+    affected |= _descendants(pending, _children(links))
     return affected
 
 
@@ -189,11 +232,7 @@ def _incremental(
     links: Mapping[str, str | None],
     keys: tuple[str, ...],
 ) -> PortfolioEvaluation:
-    needed = set(affected)
-    for key in affected:
-        needed.update(_chain(links[key], links))
-    needed |= {key for key, parent in links.items() if parent in affected}  # their children, for roll-ups
-    items = store.items.get_many(needed) if needed else []
+    items = _neighbourhood(store, affected, links, _children(links))
     evaluation = evaluate_detailed(bundle.ruleset, items, ctx, mode=mode, only=affected)
     active = store.findings.all((FindingStatus.OPEN, FindingStatus.WAIVED))
     reused = [s.finding for s in active if s.finding.item_key in links and s.finding.item_key not in affected]
@@ -206,7 +245,7 @@ def _incremental(
         evaluated=frozenset(affected),
         pending=frozenset(pending),
         keys=keys,
-        items=None,
+        weekly=None,
         context=ctx,
         context_hash=digest,
     )

@@ -19,6 +19,7 @@ from pmo_bot import evaluation
 from pmo_bot.check import grace_history
 from pmo_bot.domain import Item, Mode, StatusCategory, Worklog
 from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
+from pmo_bot.portfolio import weekly_metrics
 from pmo_bot.rules import loader
 from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.store import Store, open_store
@@ -127,12 +128,17 @@ def test_incremental_findings_equal_a_full_evaluation(
     shared_store: Store, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(evaluation, "FULL_SHARE", 10.0)  # never fall back to a full evaluation here
+    monkeypatch.setattr(evaluation, "PART", 3)  # a full evaluation goes part by part
     store = shared_store
     _empty(store)
     items = data.draw(portfolios())
     store.items.upsert(items)
-    first = _evaluate(store, _context(store))
+    ctx = _context(store)
+    first = _evaluate(store, ctx)
     assert first.kind == "full"
+    whole = evaluate_detailed(BUNDLE.ruleset, store.items.all(PROJECTS), ctx, mode=Mode.ENFORCE)
+    assert (first.findings, first.failing) == (whole.findings, whole.failing)
+    assert first.weekly == weekly_metrics(store.items.all(PROJECTS), whole.findings, first.context)
     record_evaluation(store, first, PROJECTS, NOW, baseline=False)
     assert store.items.pending() == {}
 
