@@ -157,6 +157,16 @@ def existing_comments(store: Store, states: Mapping[str, Mapping[str, Any]]) -> 
     return found
 
 
+def no_comment_yet(flavor: str, report: SyncReport, store: Store) -> frozenset[str]:
+    """Issues on which the bot certainly has no comment, so a create needs no look-up first: this sync fetched
+    them with their issue properties (Cloud) and found none, the store knew them before (it is not a new or
+    lost database) and holds no comment record and no create in flight for them."""
+    if flavor != "cloud":  # Data Center's search does not return properties
+        return frozenset()
+    known = set(store.comments.all()) | store.comments.intended() | set(report.states) | report.new_keys
+    return frozenset(report.fetched_keys - known)
+
+
 def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
     started = time.monotonic()
     store = deps.store
@@ -234,7 +244,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed, today=today)
         if not options.dry_run:
             enforce_cap(plan, settings.max_comment_writes)
-            writer = CommentWriter(jira, store, me, today=today, clock=deps.clock)
+            absent = no_comment_yet(jira.flavor, report, store)
+            writer = CommentWriter(jira, store, me, today=today, clock=deps.clock, known_absent=absent)
             result = writer.apply(plan)
             writes_done, failures, adopted = result.done, result.failed, result.adopted
 

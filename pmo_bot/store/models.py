@@ -223,3 +223,12 @@ class EvaluationMarkRow(SQLModel, table=True):
     day: str = Field(max_length=10)  # ISO date
     context_hash: str = Field(max_length=64)
     updated_at: datetime = _instant()
+
+
+class CommentIntentRow(SQLModel, table=True):
+    """A comment create about to be sent: until its record replaces this, a look-up must precede any create."""
+
+    __tablename__ = "comment_intents"
+
+    issue_key: str = Field(primary_key=True, max_length=64)
+    started_at: datetime = _instant()

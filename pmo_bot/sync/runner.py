@@ -47,6 +47,8 @@ class SyncReport:
     deleted: int
     skipped: Mapping[str, int] = field(default_factory=dict)  # reason -> count
     states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # issue key -> pmo-bot.state property
+    fetched_keys: frozenset[str] = frozenset()  # the issues this sync fetched (their ``states`` are known)
+    new_keys: frozenset[str] = frozenset()  # fetched issues the store did not know before
 
 
 def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
@@ -139,6 +141,8 @@ def sync(
         deleted=deleted,
         skipped=dict(skipped),
         states=pages.states,
+        fetched_keys=frozenset(pages.seen),
+        new_keys=frozenset(pages.new_keys),
     )
     log.info(
         "sync_finished",

@@ -1,6 +1,6 @@
 """Sync: a hash of each issue's raw JSON (unchanged issues are neither normalised nor rewritten), a flag for
 items whose changes the evaluation has not seen yet, and the day and context of the last evaluation (what an
-incremental check may reuse).
+incremental check may reuse), and the comment creates in flight (a create the store does not know of yet).
 
 Revision ID: 0005
 Revises: 0004
@@ -35,9 +35,15 @@ def upgrade() -> None:
         sa.Column("context_hash", sa.String(64), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "comment_intents",
+        sa.Column("issue_key", sa.String(64), primary_key=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("comment_intents")
     op.drop_table("evaluation_marks")
     op.drop_index("ix_items_pending", table_name="items")
     op.drop_index("ix_items_sync", table_name="items")
