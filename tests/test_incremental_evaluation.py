@@ -203,3 +203,19 @@ def test_an_epic_child_change_re_evaluates_the_epic_and_its_other_children_keep_
     again = _evaluate(store, _context(store))
     assert again.kind == "incremental"
     assert again.evaluated == {"PAY-1", "PAY-2"}
+
+
+def test_changes_a_run_did_not_record_are_evaluated_by_the_next_one(shared_store: Store) -> None:
+    """A dry run, or a run that stopped between sync and evaluation, leaves the changes flagged."""
+    store = shared_store
+    _empty(store)
+    store.items.upsert([make_item("PAY-1"), make_item("PAY-2"), make_item("PAY-3")])
+    record_evaluation(store, _evaluate(store, _context(store)), PROJECTS, NOW, baseline=False)
+    store.items.upsert([make_item("PAY-2", assignee=None, summary="Changed")])
+
+    dry = _evaluate(store, _context(store))  # evaluated, never recorded
+    assert dry.evaluated == {"PAY-2"}
+    again = _evaluate(store, _context(store))
+    assert again.evaluated == {"PAY-2"}
+    record_evaluation(store, again, PROJECTS, NOW, baseline=False)
+    assert _evaluate(store, _context(store)).evaluated == frozenset()
