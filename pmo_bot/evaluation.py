@@ -45,6 +45,7 @@ class PortfolioEvaluation:
     weekly: dict[str, dict[str, Any]] | None  # this week's numbers by scope, when the evaluation was full
     context: EvaluationContext
     context_hash: str
+    template_errors: tuple[tuple[str, str], ...] = ()  # (rule id, item key) among the evaluated items
 
 
 def canonical(value: Any) -> Any:
@@ -64,16 +65,17 @@ def canonical(value: Any) -> Any:
     return repr(value)
 
 
+_NOT_CONTEXT = frozenset({"today", "first_seen"})  # the day is compared apart; grace history lives in the store
+
+
 def context_hash(bundle: Bundle, ctx: EvaluationContext, mode: Mode) -> str:
-    """Everything besides the items, the day and the grace history that findings depend on."""
+    """Everything besides the items, the day and the grace history that findings depend on: the rule files and
+    every setting of the context (goals, goal commitments, JQL scope members, locale, markers...)."""
+    settings = {f.name: canonical(getattr(ctx, f.name)) for f in dataclasses.fields(ctx) if f.init}
     parts = [
         canonical((bundle.ruleset, bundle.strategy, bundle.rates, bundle.waivers)),
         mode.value,
-        str(ctx.tz),
-        list(ctx.acceptance_markers),
-        canonical(ctx.goal_committed),
-        ctx.hours_per_day,
-        ctx.stale_after_days,
+        {name: value for name, value in settings.items() if name not in _NOT_CONTEXT},
     ]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
@@ -189,12 +191,14 @@ def _full(
     tally = WeeklyTally(ctx)
     findings: list[Finding] = []
     failing: set[tuple[str, str]] = set()
+    errors: list[tuple[str, str]] = []
     for start in range(0, len(keys), PART):
         part = frozenset(keys[start : start + PART])
         items = _neighbourhood(store, part, links, children)
         found = evaluate_detailed(rules, items, ctx, mode=mode, only=part)
         findings.extend(found.findings)
         failing |= found.failing
+        errors.extend(found.template_errors)
         tally.add((item for item in items if item.key in part), index(items))
     findings.sort(key=lambda f: (f.rule_id, f.item_key))
     return PortfolioEvaluation(
@@ -208,6 +212,7 @@ def _full(
         weekly=tally.result(findings),
         context=ctx,
         context_hash=digest,
+        template_errors=tuple(errors),
     )
 
 
@@ -248,6 +253,7 @@ def _incremental(
         weekly=None,
         context=ctx,
         context_hash=digest,
+        template_errors=evaluation.template_errors,
     )
 
 

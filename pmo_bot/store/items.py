@@ -161,6 +161,14 @@ class Items:
         with self._db.session() as session:
             return dict(session.exec(query).all())
 
+    def projects_of(self, keys: Collection[str]) -> dict[str, str]:
+        """Key -> project of these items (deleted ones too)."""
+        found: dict[str, str] = {}
+        with self._db.session() as session:
+            for chunk in chunked(sorted(keys)):
+                found.update(session.exec(select(ItemRow.key, ItemRow.project).where(col(ItemRow.key).in_(chunk))))
+        return found
+
     def pending(self, projects: Collection[str] = ()) -> dict[str, str | None]:
         """Items (deleted ones too) whose last change no evaluation has seen: key -> their parent key."""
         query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.pending).is_(True))

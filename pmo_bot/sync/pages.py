@@ -19,11 +19,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pmo_bot.atlassian.ports import STATE_PROPERTY, Flavor
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPort
 from pmo_bot.store import Store
 from pmo_bot.store.codec import content_hash, item_to_json
 from pmo_bot.store.items import item_row
 from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.history import carry_history, complete_histories, needs_history, settle_activity
 from pmo_bot.sync.normalize import NORMALIZER_VERSION, normalize, parse_instant
 
 # What names an object field's value, as the normaliser reads it (and statusCategory for the status).
@@ -67,12 +68,15 @@ class PageWriter:
         self,
         store: Store,
         fmap: FieldMap,
-        flavor: Flavor,
+        jira: JiraPort,
         run_id: int,
         bot_wrote_at: Callable[[str], datetime | None],
+        bot: BotIdentity | None = None,
     ) -> None:
-        self.store, self.fmap, self.flavor, self.run_id = store, fmap, flavor, run_id
-        self.bot_wrote_at = bot_wrote_at
+        self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
+        self.flavor: Flavor = jira.flavor
+        self.bot_wrote_at, self.bot = bot_wrote_at, bot
+        flavor = self.flavor
         self.shape = shape_of(fmap, flavor)
         self.custom = sorted(set(fmap.ids.values()) | set(fmap.extra.values()))
         self.fetched = self.inserted = self.changed = self.unchanged = self.bot_only = 0
@@ -88,6 +92,7 @@ class PageWriter:
         rows: dict[str, dict[str, Any]] = {}
         raw_hashes: dict[str, str] = {}
         moved_from: set[str] = set()
+        candidates: dict[str, tuple[Mapping[str, Any], str, datetime | None]] = {}  # fingerprint differs
         for raw in issues:
             self.fetched += 1
             key = raw.get("key") if isinstance(raw, Mapping) else None
@@ -110,11 +115,28 @@ class PageWriter:
                 self.unchanged += 1
                 self.bot_only += updated is not None and updated != old.updated  # kept from before the bot's write
                 continue
-            result = normalize(raw, self.fmap, self.flavor)
+            candidates[key] = (raw, digest, updated)
+        if not candidates:
+            return
+        # History is completed, page by page, only for the issues that changed (sync/history.py).
+        known = {item.key: item for item in self.store.items.get_many(candidates)}
+        changed = {
+            key for key, (raw, _, _) in candidates.items() if needs_history(raw, known.get(key), self.bot_wrote_at(key))
+        }
+        raws = [raw for raw, _, _ in candidates.values()]
+        for raw in complete_histories(self.jira, raws, changed, self.fmap):
+            key = str(raw["key"])
+            _, digest, updated = candidates[key]
+            old = stored.get(key)
+            result = normalize(raw, self.fmap, self.flavor, self.bot)
             item = result.item
             if item is None:
                 self.skipped[result.skipped_reason or "unusable issue"] += 1
                 continue
+            if key in changed:
+                item = settle_activity(self.jira, item, self.bot)
+            elif key in known:
+                item = carry_history(item, known[key])
             self.seen.add(key)
             snapshot = item_to_json(item)
             content = content_hash(snapshot)

@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pmo_bot import logs
-from pmo_bot.atlassian.ports import STATE_PROPERTY, JiraPort, SearchResult
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort, SearchResult
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.history import search_expand
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
 from pmo_bot.sync.pages import PageWriter
 
@@ -94,6 +95,7 @@ def sync(
     time_zone: str,
     bot_wrote_at: Callable[[str], datetime | None],
     progress: Callable[[int, int | None], None] | None = None,
+    bot: BotIdentity | None = None,
 ) -> SyncReport:
     """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only.
 
@@ -113,8 +115,8 @@ def sync(
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
 
-    pages = PageWriter(store, fmap, jira.flavor, run_id, bot_wrote_at)
-    search = jira.search(jql, fmap.request_fields(), expand=("changelog",), properties=(STATE_PROPERTY,))
+    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot)
+    search = jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
     for page in one_page_ahead(search):
         pages.take(page.issues)
         if progress is not None:

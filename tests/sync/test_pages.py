@@ -47,6 +47,15 @@ class PagedJira:
         self.between_pages: list[object] = []
         self.on_page: Any = None
 
+    def changelogs(self, issues: Sequence[tuple[str, str]], fields: Sequence[str]) -> dict[str, Any]:
+        return {}  # no history beyond what the issues carry
+
+    def issue_changelog(self, key: str) -> list[Any]:
+        return []
+
+    def comments(self, key: str) -> list[Any]:
+        return []
+
     def search(
         self, jql: str, fields: Sequence[str], *, expand: Sequence[str] = (), properties: Sequence[str] = ()
     ) -> Iterator[SearchResult]:
