@@ -47,7 +47,6 @@ def floor(spec: dict[str, Any]) -> int:
     body: dict[str, Any] = {
         "jql": spec["jql"],
         "fields": spec["fields"],
-        "expand": "changelog",
         "properties": ["pmo-bot.state"],
         "maxResults": PAGE,
     }
@@ -69,9 +68,7 @@ def atlassian_api(spec: dict[str, Any]) -> int:
     jira = Jira(url=spec["url"], username=spec["user"], password=spec["token"], cloud=True)
     issues, token = 0, None
     while True:
-        page = jira.enhanced_jql(
-            spec["jql"], fields=spec["fields"], nextPageToken=token, limit=PAGE, expand="changelog"
-        )
+        page = jira.enhanced_jql(spec["jql"], fields=spec["fields"], nextPageToken=token, limit=PAGE)
         issues += len(page.get("issues") or [])
         token = page.get("nextPageToken")
         if page.get("isLast", token is None) or not token:
@@ -89,7 +86,6 @@ def pycontribs(spec: dict[str, Any]) -> int:
             nextPageToken=token,
             maxResults=PAGE,
             fields=list(spec["fields"]),
-            expand="changelog",
             properties="pmo-bot.state",
             json_result=True,
         )

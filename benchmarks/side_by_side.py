@@ -4,7 +4,8 @@ For each size (1k and 10k synthetic Cloud issues; 100k with ``--100k``) a sandbo
 then each client runs in a process of its own (``benchmarks/clients.py``), so wall time, CPU time and peak RSS
 are each client's alone:
 
-- ``floor``: a bare ``requests`` session paging the search with the bot's JQL, fields, changelog and property;
+- ``floor``: a bare ``requests`` session paging the search with the bot's JQL, fields and property (on Cloud the
+  bot's search asks for no changelog: it fetches the history of changed issues apart, ``sync/history.py``);
 - ``atlassian-python-api``: its ``enhanced_jql`` (it cannot ask for the property);
 - ``jira`` (pycontribs): ``enhanced_search_issues`` with JSON results (the ``bench`` extra);
 - the bot: a cold full check (new database; it writes the comments), a full check with nothing changed (the

@@ -166,7 +166,8 @@ class Items:
         found: dict[str, str] = {}
         with self._db.session() as session:
             for chunk in chunked(sorted(keys)):
-                found.update(session.exec(select(ItemRow.key, ItemRow.project).where(col(ItemRow.key).in_(chunk))))
+                query = select(ItemRow.key, ItemRow.project).where(col(ItemRow.key).in_(chunk))
+                found.update(session.exec(query).all())
         return found
 
     def pending(self, projects: Collection[str] = ()) -> dict[str, str | None]:

@@ -130,3 +130,8 @@ def test_an_unchanged_item_is_not_rewritten_and_written_ones_wait_for_evaluation
     store.items.evaluated(["PAY-2"])
     store.items.mark_deleted(["PAY-2"], T1)
     assert store.items.pending() == {"PAY-2": "PAY-1"}  # a deletion changes its parent's roll-ups
+
+
+def test_projects_of_names_the_project_of_each_known_key(store: Store) -> None:
+    store.items.upsert([make_item("PAY-1"), make_item("OPS-7")], run_id=1)
+    assert store.items.projects_of(["PAY-1", "OPS-7", "HR-9"]) == {"PAY-1": "PAY", "OPS-7": "OPS"}
