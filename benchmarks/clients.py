@@ -32,7 +32,8 @@ def _count_requests() -> Counter[str]:
 
     def counting(self: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         path = (request.path_url or "").split("?")[0]
-        kind = "search" if path.endswith(("/search/jql", "/search")) else "read" if request.method == "GET" else "write"
+        reads = request.method == "GET" or path.endswith("/changelog/bulkfetch")  # a POST that only reads
+        kind = "search" if path.endswith(("/search/jql", "/search")) else "read" if reads else "write"
         counts[kind] += 1
         return send(self, request, *args, **kwargs)
 
