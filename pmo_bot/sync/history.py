@@ -51,6 +51,11 @@ def search_fields(fields: Sequence[str], flavor: str) -> list[str]:
     return [*fields, "comment"] if flavor != "cloud" else list(fields)
 
 
+def same_but_updated(old: Item, new: Item) -> bool:
+    """Only ``updated`` differs: what the bot's own comment or property write does to an issue."""
+    return dataclasses.replace(old, updated=new.updated) == new
+
+
 def embedded_comments(raw: Mapping[str, Any]) -> list[RemoteComment] | None:
     """The comments a search returned with the issue, if all of them came (``total`` not above those sent)."""
     fields = raw.get("fields")
