@@ -90,8 +90,17 @@ class PageWriter:
         self.skipped: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.new_keys: list[str] = []  # not in the store before this sync
+        self.state_unread: list[str] = []  # new issues whose pmo-bot.state the search did not bring (see runner)
         self.states: dict[str, Mapping[str, Any]] = {}
         self.newest: datetime | None = None
+
+    def _may_carry_bot_comment(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the bot may have commented on this issue: unknown unless the search brought all its comments
+        (Data Center) and none is the bot's. Only then is its state property worth a request."""
+        comments = embedded_comments(raw)
+        if comments is None or self.bot is None:
+            return True
+        return any(self.bot.is_author_of(comment.author) for comment in comments)
 
     def take(self, issues: Sequence[Mapping[str, Any]]) -> None:
         keys = [raw.get("key") for raw in issues if isinstance(raw, Mapping)]
@@ -157,6 +166,8 @@ class PageWriter:
             if old is None:
                 self.inserted += 1
                 self.new_keys.append(key)
+                if key not in self.states and self._may_carry_bot_comment(raw):
+                    self.state_unread.append(key)
             elif old.deleted or old.content_hash != content:
                 self.changed += 1
                 if old.parent_key is not None and old.parent_key != item.parent_key:

@@ -123,8 +123,10 @@ def sync(
         if progress is not None:
             progress(pages.fetched, page.total)
 
-    if jira.flavor != "cloud":  # DC search cannot return issue properties: read them for issues new to the store
-        pages.states.update(_read_states(jira, pages.new_keys))
+    # Data Center's search cannot return issue properties: read them for issues new to the store, except where the
+    # comments it returned show the bot never commented (a first run reads none).
+    if jira.flavor != "cloud":
+        pages.states.update(_read_states(jira, pages.state_unread))
     deleted = 0
     if due_full:
         gone = store.items.live_keys(options.projects) - pages.seen
