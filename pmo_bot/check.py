@@ -29,8 +29,9 @@ from pmo_bot.comments.plan import (
 from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
-from pmo_bot.errors import ConfigError, PmoError
+from pmo_bot.errors import PmoError
 from pmo_bot.portfolio import iso_week, weekly_metrics
+from pmo_bot.projects import projects_in_scope
 from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
@@ -74,6 +75,7 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    projects_skipped: tuple[str, ...] = ()  # configured but unknown to Jira or invisible to the bot
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,7 @@ class CheckSummary:
                 "items_checked": self.items_checked,
                 "skipped": sum(self.sync.skipped.values()),
                 "skipped_reasons": dict(self.sync.skipped),
+                "projects_skipped": list(self.projects_skipped),
             },
             "findings": {
                 "by_severity": dict(self.findings_by_severity),
@@ -169,9 +172,7 @@ def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
 def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) -> CheckSummary:
     store, settings, jira = deps.store, deps.settings, deps.jira
     me: BotIdentity = jira.myself()
-    projects = list(options.projects or settings.projects or jira.projects())
-    if not projects:
-        raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
+    projects, projects_skipped = projects_in_scope(jira, options.projects or settings.projects)
     fmap = wiring.field_map(settings, jira)
     comments_now = store.comments.all()
     report = sync(
@@ -230,7 +231,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             result = writer.apply(plan)
             writes_done, failures, adopted = result.done, result.failed, result.adopted
 
-    status = RunStatus.PARTIAL if failures else RunStatus.SUCCEEDED
+    status = RunStatus.PARTIAL if failures or projects_skipped else RunStatus.SUCCEEDED
     return CheckSummary(
         run_id=run_id,
         status=status,
@@ -246,4 +247,5 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        projects_skipped=tuple(projects_skipped),
     )

@@ -77,6 +77,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for project in summary.projects_skipped:
+        console.print(f"  skipped project {project}: not found or not visible to the bot")
     table = Table(title="Open findings", show_edge=False)
     table.add_column("severity")
     table.add_column("count", justify="right")
