@@ -37,7 +37,7 @@ AUTH_HINT = (
 def tls_reason(error: Exception) -> str:
     text = str(error)
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        detail = text.split("certificate verify failed:", 1)[-1].split(")", 1)[0].strip(" ')\"")
+        detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip(" ')\"")
         return (
             f"certificate verify failed ({detail or 'unknown issuer'}); for a private CA set ca_bundle "
             "to its PEM file (verification cannot be switched off)"
