@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from pmo_bot.comments.content import MARKER, CommentContent, footer_date, summary_line
+from pmo_bot.textsafety import neutralise
 
 _STATUS_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -17,6 +18,7 @@ Node = dict[str, Any]
 
 
 def _text(text: str, *marks: Node) -> list[Node]:
+    text = neutralise(text)  # no bidi overrides or invisible controls from issue text
     if not text:
         return []  # the ADF schema forbids empty text nodes
     node: Node = {"type": "text", "text": text}

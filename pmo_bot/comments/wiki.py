@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from pmo_bot.comments.content import MARKER, CommentContent, CommentFinding, footer_date, summary_line
+from pmo_bot.textsafety import neutralise
 
 _SPECIAL = re.compile(r"([\\*_\-+^~?{}\[\]|!])")
 _COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
@@ -17,7 +18,7 @@ _COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
 
 def escape(text: str) -> str:
     """Escape wiki markup so text renders literally; newlines become spaces (they would end list items)."""
-    one_line = " ".join(text.split())
+    one_line = " ".join(neutralise(text).split())
     return _SPECIAL.sub(r"\\\1", one_line)
 
 
