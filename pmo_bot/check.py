@@ -223,6 +223,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             refresh_days=settings.comment_refresh_days,
             docs_url=settings.rules_docs_url,
             waiver_procedure=settings.waiver_procedure,
+            flavor=jira.flavor,
         )
         plan = plan_comments(by_issue, existing_comments(store, report.states), policy, suppressed, today=today)
         if not options.dry_run:

@@ -49,8 +49,10 @@ def render(app: typer.Typer) -> str:
         if hasattr(command, "commands"):  # a group (Typer vendors its own Click, so no isinstance)
             if len(path) > 1:
                 lines.extend([f"## {' '.join(path)}", "", (command.help or "").strip(), ""])
-            for name in sorted(command.commands):
-                walk([*path, name], command.commands[name])
+            load = getattr(command, "load", None)  # the root loads its subcommands lazily (pmo_bot.cli)
+            names = command.list_commands(None) if load else command.commands
+            for name in sorted(names):
+                walk([*path, name], load(name) if load else command.commands[name])
         else:
             lines.extend(_section(path, command))
 

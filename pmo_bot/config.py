@@ -33,11 +33,13 @@ from pmo_bot.domain import Mode
 from pmo_bot.errors import ConfigError
 from pmo_bot.report.rag import RagPolicy
 from pmo_bot.rules.context import DEFAULT_ACCEPTANCE_MARKERS
+from pmo_bot.wording import DEFAULT_LOCALE, check_locale
 
 DEFAULT_CONFIG_FILE = "pmo-bot.toml"
 ENV_PREFIX = "PMO_"
 NESTED_DELIMITER = "__"
-SECRET_KEYS = frozenset({"jira_token", "confluence_token", "database_url"})  # never echoed in errors
+# never echoed in errors
+SECRET_KEYS = frozenset({"jira_token", "confluence_token", "database_url", "alert_webhook_url"})
 
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?#LW]+$")
@@ -67,20 +69,25 @@ class FieldMapping(BaseModel):
 
 
 class Schedule(BaseModel):
-    """Cron expressions (5 fields: minute hour day month weekday) for ``pmo-bot serve``."""
+    """Cron expressions (5 fields: minute hour day month weekday; or 6 with a leading second) for ``serve``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     check: str = "*/30 * * * *"
     report: str = "0 7 * * mon"
     timezone: str = "UTC"
+    poll_seconds: float = Field(default=10.0, gt=0, le=300)  # how often a replica looks for due runs
+    missed_grace_hours: float = Field(default=24.0, ge=0)  # a run missed while down still runs if this recent
 
     @field_validator("check", "report")
     @classmethod
     def _cron(cls, value: str) -> str:
         parts = value.split()
-        if len(parts) != 5 or not all(_CRON_FIELD.match(p) for p in parts):
-            raise ValueError("expected a cron expression of 5 fields (minute hour day month weekday)")
+        if len(parts) not in (5, 6) or not all(_CRON_FIELD.match(p) for p in parts):
+            raise ValueError(
+                "expected a cron expression of 5 fields (minute hour day month weekday), "
+                "or 6 with a leading second field"
+            )
         return " ".join(parts)
 
 
@@ -115,6 +122,7 @@ class Settings(BaseSettings):
     waiver_procedure: str = (
         "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
     )
+    locale: str = DEFAULT_LOCALE  # how comments, `rules explain` and the report write numbers and dates
     resolved_comment: Literal["keep", "delete"] = "keep"
     comment_refresh_days: int = Field(default=7, ge=1)
     acceptance_markers: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ACCEPTANCE_MARKERS
@@ -133,6 +141,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # -- hardening: TLS and connection settings (docs/security.md) --
     ca_bundle: Path | None = None
+    # -- operations: the run lease, health/metrics endpoint, alerts (docs/deploy.md) --
+    lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    lease_wait_seconds: float = Field(default=10.0, ge=0)
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    http_host: str = "127.0.0.1"
+    ready_max_age_minutes: float = Field(default=90.0, gt=0)
+    alert_webhook_url: SecretStr | None = None
+    alert_after_failures: int = Field(default=3, ge=2)
 
     @classmethod
     def settings_customise_sources(
@@ -161,6 +177,11 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError("expected a PEM file of CA certificates; the file does not exist")
         return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        return check_locale(value)
 
     @field_validator("database_url")
     @classmethod

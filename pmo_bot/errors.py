@@ -57,3 +57,13 @@ class WriteCapExceeded(PmoError):
 
 class StoreError(PmoError):
     """The state database is unusable (for example, its schema is newer than this pmo-bot)."""
+
+
+class LeaseHeld(PmoError):
+    """Another process holds the job's run lease (exit code 3): a daemon, a replica or a manual run."""
+
+    exit_code = 3
+
+
+class LeaseLost(PmoError):
+    """This run's lease expired and another process took it over: the run stops before writing again."""

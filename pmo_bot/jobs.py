@@ -2,34 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from pmo_bot import wiring
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import UsageError
+from pmo_bot.ops.fencing import FencedJira
+from pmo_bot.ops.lease import RunLease, hold
+from pmo_bot.ops.records import record_check_metrics
+from pmo_bot.report.job import ReportOutcome, report_job
 from pmo_bot.rules import loader
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
 from pmo_bot.rules.goals import with_commitments
-from pmo_bot.store import open_from_settings
+from pmo_bot.store import Store, open_from_settings
 from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.normalize import normalize
+
+
+@contextmanager
+def run_lease(store: Store, settings: Settings, job: str, lease: RunLease | None) -> Iterator[RunLease]:
+    """The lease a run works under: the daemon's (already held), or one taken here for a manual run, waiting up
+    to ``lease_wait_seconds`` and then failing with exit code 3 and who holds it."""
+    if lease is not None:
+        yield lease
+        return
+    with hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds) as taken:
+        yield taken
 
 
 def check_job(
     settings: Settings,
     options: CheckOptions | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    *,
+    lease: RunLease | None = None,
 ) -> tuple[CheckSummary, str]:
-    """Run one check cycle; returns the summary and the Jira flavour it ran against."""
+    """Run one check cycle under the check lease; returns the summary and the Jira flavour it ran against."""
     bundle = loader.load([settings.rules_dir])
-    jira = wiring.jira_client(settings)
-    with open_from_settings(settings) as store:
+    client = wiring.jira_client(settings)
+    with open_from_settings(settings) as store, run_lease(store, settings, "check", lease) as held:
+        jira = FencedJira(client, held.ensure_held)
         deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings, progress=progress)
-        return run_check(deps, options or CheckOptions()), jira.flavor
+        summary = run_check(deps, options or CheckOptions())
+        if not summary.dry_run:
+            record_check_metrics(store, summary)
+        return summary, client.flavor
+
+
+def report(settings: Settings, *, lease: RunLease | None = None, **options: Any) -> ReportOutcome:
+    """``report_job`` under the report lease (see ``check_job``)."""
+    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease):
+        return report_job(settings, **options)
 
 
 def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[Item, list[RuleTrace]]:

@@ -62,17 +62,6 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """Atlassian's official specs and the ADF schema (``../shared`` from the project root, also in CI)."""
-    if not (SHARED / "atlassian").is_dir():
-        pytest.fail(f"reference specs not found at {SHARED}/atlassian")
-    return SHARED
-
-
 def _site(flavor: Flavor, seed: SeedProfile) -> Iterator[RunningSandbox]:
     with start_sandbox(flavor=flavor, seed=seed) as running:
         yield running

@@ -116,6 +116,7 @@ def test_every_problem_gets_one_line_naming_its_source_and_the_bad_value(tmp_pat
         f"{config}: report_title_pattern: only {{year}} and {{week}} may be used in 'Report {{month}}' ('month'), "
         "got 'Report {month}'",
         f"{config}: schedule.check: expected a cron expression of 5 fields (minute hour day month weekday), "
+        "or 6 with a leading second field, "
         "got 'hourly'",
     ]
 

@@ -189,13 +189,15 @@ class JiraClient:
     def _search_dc(
         self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
     ) -> Iterator[SearchResult]:
+        # Data Center's SearchRequestBean takes only jql, startAt, maxResults, fields, expand and validateQuery:
+        # any other member (``properties``, ``fieldsByKeys``) is a 400, so issue properties are not asked for
+        # here; ``properties`` is honoured on Cloud only (read them with ``get_issue_property`` on DC).
+        del properties
         start = 0
         while True:
             body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": DC_PAGE_SIZE}
             if expand:
                 body["expand"] = list(expand)
-            if properties:
-                body["properties"] = list(properties)
             page = expect_object(
                 call("searching issues", self._jira.post, "rest/api/2/search", data=body), "the search"
             )

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
-from pmo_bot.comments.writer import render
+from pmo_bot.comments.fit import render
 from pmo_bot.config import load_settings
 from pmo_bot.jobs import check_job
 from pmo_bot.richtext import plain_text

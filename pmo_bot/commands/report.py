@@ -10,7 +10,7 @@ import typer
 from pmo_bot.commands.options import ConfigOption, DryRunOption
 from pmo_bot.config import load_settings
 from pmo_bot.jobs import check_job
-from pmo_bot.report.job import report_job
+from pmo_bot.jobs import report as report_under_lease
 
 
 def report(
@@ -26,6 +26,6 @@ def report(
     settings = load_settings(config)
     if refresh:
         check_job(settings)
-    outcome = report_job(settings, week=week, dry_run=dry_run, output=output)
+    outcome = report_under_lease(settings, week=week, dry_run=dry_run, output=output)
     for line in outcome.describe():
         typer.echo(line)

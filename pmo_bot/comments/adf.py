@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pmo_bot.comments.content import MARKER, CommentContent, footer_date, summary_line
+from pmo_bot.comments.content import MARKER, CommentContent, footer_date, hidden_line, summary_line
 from pmo_bot.textsafety import neutralise
 
 _STATUS_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -65,7 +65,7 @@ def render_adf(content: CommentContent, today: date) -> Node:
         body.append(_para(_text(summary_line(content))))
         body.append({"type": "bulletList", "content": [_finding_item(f) for f in content.findings]})
         if content.hidden:
-            body.append(_para(_text(f"… and {content.hidden} more; see the weekly PMO report.")))
+            body.append(_para(_text(hidden_line(content))))
         waiver = _text("Need an exception? ", {"type": "strong"}) + _text(content.waiver_procedure)
         body.append(_para(waiver))
     footer = _text(footer_date(today) + " ")

@@ -15,7 +15,8 @@ from datetime import date
 from pmo_bot.domain import Finding
 
 MARKER = "pmo-bot:v1"
-MAX_FINDINGS_SHOWN = 25  # keeps a comment far below Jira's 32,767-character body limit
+MAX_FINDINGS_SHOWN = 25  # readability; ``comments.fit`` shows fewer when Jira's length limit requires it
+SEVERITY_ORDER = ("error", "warning", "info")
 MAX_TEXT = 1_000  # per text field, after which it is cut with an ellipsis
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -44,9 +45,10 @@ class CommentContent:
 
     issue_key: str
     findings: tuple[CommentFinding, ...]
-    hidden: int  # findings beyond MAX_FINDINGS_SHOWN
+    hidden: int  # findings not shown in full (beyond MAX_FINDINGS_SHOWN, or cut by ``comments.fit``)
     docs_url: str | None
     waiver_procedure: str
+    hidden_by_severity: tuple[tuple[str, int], ...] = ()  # ("warning", 3), most severe first
 
     @property
     def resolved(self) -> bool:
@@ -55,7 +57,8 @@ class CommentContent:
     def fingerprint(self) -> str:
         """``<which findings>.<their wording>``: the first part changes when a finding appears, goes or
         changes severity; the second also when only its text moves (a day count, an amount)."""
-        which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), str(self.hidden)]
+        hidden = [str(self.hidden), *(f"{s}={n}" for s, n in self.hidden_by_severity)]
+        which = [self.issue_key, *(f"{f.rule_id}:{f.severity}" for f in self.findings), *hidden]
         parts = [*which, self.docs_url or "", self.waiver_procedure]
         for f in self.findings:
             parts.extend((f.title, f.message, f.observed, f.expected, f.remediation))
@@ -67,10 +70,16 @@ def _digest(parts: list[str], size: int) -> str:
 
 
 def build_content(
-    issue_key: str, findings: Iterable[Finding], *, docs_url: str | None, waiver_procedure: str
+    issue_key: str,
+    findings: Iterable[Finding],
+    *,
+    docs_url: str | None,
+    waiver_procedure: str,
+    show: int = MAX_FINDINGS_SHOWN,
 ) -> CommentContent:
-    """Order findings by severity (errors first), then rule id, and cap how many are listed."""
+    """Order findings by severity (errors first), then rule id, and list the first ``show`` in full."""
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule_id))
+    rest = ordered[show:]
     shown = tuple(
         CommentFinding(
             rule_id=f.rule_id,
@@ -81,25 +90,39 @@ def build_content(
             expected=clean_text(f.expected, 300),
             remediation=clean_text(f.remediation),
         )
-        for f in ordered[:MAX_FINDINGS_SHOWN]
+        for f in ordered[:show]
     )
     return CommentContent(
         issue_key=issue_key,
         findings=shown,
-        hidden=max(0, len(ordered) - MAX_FINDINGS_SHOWN),
+        hidden=len(rest),
         docs_url=docs_url,
         waiver_procedure=clean_text(waiver_procedure, 500),
+        hidden_by_severity=tuple(
+            (s, n) for s in SEVERITY_ORDER if (n := sum(1 for f in rest if f.severity.value == s))
+        ),
     )
 
 
 def summary_line(content: CommentContent) -> str:
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = dict(content.hidden_by_severity)
     for f in content.findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     total = len(content.findings) + content.hidden
-    parts = [f"{counts[s]} {s}" for s in ("error", "warning", "info") if counts.get(s)]
+    parts = [f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts.get(s)]
     noun = "finding" if total == 1 else "findings"
     return f"{total} open PMO {noun}" + (f" ({', '.join(parts)})" if parts else "") + "."
+
+
+def hidden_line(content: CommentContent) -> str:
+    """The one line that stands for the findings not shown in full (deterministic: counts only)."""
+    noun = "finding" if content.hidden == 1 else "findings"
+    counts = ", ".join(f"{n} {s}" for s, n in content.hidden_by_severity)
+    return (
+        f"… and {content.hidden} more {noun}"
+        + (f": {counts}" if counts else "")
+        + f" — run `pmo-bot rules explain {content.issue_key}` or see the weekly PMO report."
+    )
 
 
 def footer_date(today: date) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from pmo_bot.comments.content import CommentContent, build_content
+from pmo_bot.comments.content import CommentContent
+from pmo_bot.comments.fit import JIRA_TEXT_LIMIT, fit_content
 from pmo_bot.domain import Finding, Mode
 from pmo_bot.errors import WriteCapExceeded
 
@@ -53,6 +54,8 @@ class CommentPolicy:
     refresh_days: int = 7  # wording-only changes (day counts, amounts) are written at most this often
     docs_url: str | None = None
     waiver_procedure: str = "Ask the PMO for a waiver (rule id, reason, approver, expiry date)."
+    flavor: str = "cloud"  # how a body is measured against ``max_chars`` (see comments.fit)
+    max_chars: int = JIRA_TEXT_LIMIT
 
 
 def visible_findings(findings: Iterable[Finding], suppressed: Collection[tuple[str, str]] = ()) -> list[Finding]:
@@ -87,7 +90,15 @@ def plan_comments(
     plan: list[PlannedComment] = []
     for key in sorted(findings_by_issue):
         shown = visible_findings(findings_by_issue[key], suppressed)
-        content = build_content(key, shown, docs_url=policy.docs_url, waiver_procedure=policy.waiver_procedure)
+        content = fit_content(
+            key,
+            shown,
+            docs_url=policy.docs_url,
+            waiver_procedure=policy.waiver_procedure,
+            flavor=policy.flavor,
+            today=today,
+            limit=policy.max_chars,
+        )
         current = existing.get(key)
         if shown:
             if current is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pmo_bot.comments.content import MARKER, CommentContent, CommentFinding, footer_date, summary_line
+from pmo_bot.comments.content import MARKER, CommentContent, CommentFinding, footer_date, hidden_line, summary_line
 from pmo_bot.textsafety import neutralise
 
 _SPECIAL = re.compile(r"([\\*_\-+^~?{}\[\]|!])")
@@ -44,7 +44,7 @@ def render_wiki(content: CommentContent, today: date) -> str:
         for f in content.findings:
             lines.extend(_finding(f))
         if content.hidden:
-            lines.append(f"… and {content.hidden} more; see the weekly PMO report.")
+            lines.append(escape(hidden_line(content)))
         lines.append(f"*Need an exception?* {escape(content.waiver_procedure)}")
     footer = escape(footer_date(today))
     if content.docs_url:

@@ -17,19 +17,14 @@ from typing import Any
 
 from pmo_bot import logs
 from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
-from pmo_bot.comments.adf import render_adf
-from pmo_bot.comments.content import MARKER, CommentContent
+from pmo_bot.comments.content import MARKER
+from pmo_bot.comments.fit import render
 from pmo_bot.comments.plan import Action, PlannedComment
-from pmo_bot.comments.wiki import render_wiki
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState
 
 log = logs.get_logger(__name__)
-
-
-def render(content: CommentContent, flavor: str, today: date) -> Any:
-    return render_adf(content, today) if flavor == "cloud" else render_wiki(content, today)
 
 
 def body_hash(body: Any) -> str:

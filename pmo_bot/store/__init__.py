@@ -20,7 +20,10 @@ from pmo_bot.store.comments import BotComments
 from pmo_bot.store.db import Database, describe, make_engine
 from pmo_bot.store.findings import Findings
 from pmo_bot.store.grace import FailingSince
+from pmo_bot.store.history import History
 from pmo_bot.store.items import Items
+from pmo_bot.store.jobstate import JobStates
+from pmo_bot.store.leases import Leases
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
 from pmo_bot.store.watermarks import SyncWatermarks
@@ -37,6 +40,9 @@ class Store:
         self.watermarks = SyncWatermarks(db)
         self.snapshots = WeeklySnapshots(db)
         self.pages = ReportPages(db)
+        self.leases = Leases(db)
+        self.jobs = JobStates(db)
+        self.history = History(db)
 
     def close(self) -> None:
         self.db.dispose()

@@ -174,3 +174,34 @@ class FailingSinceRow(SQLModel, table=True):
     rule_id: str = _text(128, primary_key=True)
     item_key: str = _text(64, primary_key=True, index=True)
     since: datetime = _instant()
+
+
+# -- operations (migration 0003): run leases and the daemon's schedule state ----------------------------------
+
+
+class RunLeaseRow(SQLModel, table=True):
+    """Who may run a job now. Times are seconds since the epoch on the database server's clock."""
+
+    __tablename__ = "run_leases"
+
+    job: str = Field(primary_key=True, max_length=16)
+    token: int = 0  # fencing token: grows by one at every acquisition
+    holder: str = Field(default="", max_length=64)  # one process's lease keeper (random id)
+    pid: int = 0
+    host: str = Field(default="", max_length=255)
+    acquired_at: float = 0.0
+    expires_at: float = 0.0
+
+
+class JobStateRow(SQLModel, table=True):
+    """The daemon's schedule, shared by replicas: the last scheduled time handled and the failure streak."""
+
+    __tablename__ = "job_state"
+
+    job: str = Field(primary_key=True, max_length=16)
+    last_due: datetime = _instant()  # the scheduled fire time most recently run (or given up as missed)
+    last_status: str | None = Field(default=None, max_length=16)
+    last_success_at: datetime | None = _instant(default=None)
+    failures_in_a_row: int = 0
+    notes: dict[str, Any] = _json(default_factory=dict)  # "reload": the rejected files' problems
+    updated_at: datetime = _instant()

@@ -7,6 +7,9 @@ A revision this pmo-bot does not know means a newer pmo-bot has migrated the dat
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from pmo_bot import __version__, logs
@@ -68,14 +71,49 @@ def status(engine: Engine) -> SchemaStatus:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Migrate to the newest revision this pmo-bot knows. Returns (before, after)."""
+    """Migrate to the newest revision this pmo-bot knows. Returns (before, after).
+
+    Under the migration lock, so that replicas starting together migrate once: the second waits, then finds
+    the schema current."""
     before = check_known(engine)
     if before.up_to_date:
         return before.current, before.head
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+    with migration_lock(engine):
+        before = check_known(engine)
+        if before.up_to_date:
+            return before.current, before.head
+        with engine.begin() as connection:
+            command.upgrade(_config(connection), "head")
     log.info("store_schema_upgraded", from_revision=before.current, to_revision=before.head)
     return before.current, before.head
+
+
+_MIGRATION_LOCK_KEY = 0x706D6F626F74  # "pmobot": one advisory lock id for every pmo-bot database
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """PostgreSQL: a session advisory lock. SQLite: an exclusive lock on a file next to the database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                connection.commit()
+        return
+    database = engine.url.database or ""
+    if database in ("", ":memory:"):
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def check_known(engine: Engine) -> SchemaStatus:

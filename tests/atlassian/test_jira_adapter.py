@@ -76,6 +76,20 @@ def test_data_center_search_advances_by_what_the_server_returned() -> None:
         assert_jira_component("SearchRequestBean", sent(c))
 
 
+@responses.activate
+def test_data_center_search_sends_only_the_members_its_request_bean_accepts() -> None:
+    # Jira DC deserialises the body strictly: "properties" or "fieldsByKeys" would be a 400 on a real site.
+    page = {"startAt": 0, "maxResults": 500, "total": 1, "issues": [issue(1)]}
+    responses.add(responses.POST, f"{BASE}/rest/api/2/search", json=page)
+    found = list(
+        client("datacenter").search("project = PAY", ["summary"], expand=("changelog",), properties=("pmo-bot.state",))
+    )
+    assert [i["key"] for p in found for i in p.issues] == ["PAY-1"]
+    body = sent(responses.calls[0])
+    assert set(body) <= {"jql", "startAt", "maxResults", "fields", "expand", "validateQuery"}
+    assert body["expand"] == ["changelog"]
+
+
 def comment(n: int, author: dict[str, Any]) -> dict[str, Any]:
     body = {
         "version": 1,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -15,14 +14,15 @@ from pmo_bot.comments.content import MARKER, MAX_FINDINGS_SHOWN, build_content
 from pmo_bot.comments.wiki import escape, render_wiki
 from pmo_bot.domain import Severity
 from tests.factories import make_finding
+from tests.specs import adf_schema
 
 TODAY = date(2026, 11, 28)
 HOSTILE = 'Fix <script>alert(1)</script> & "quotes" *bold* {panel} [link|http://evil] ]]> \x00\x07 — ünïcode 🚀'
 
 
 @pytest.fixture(scope="module")
-def adf_validator(shared_dir: Path) -> jsonschema.Draft7Validator:
-    schema = json.loads((shared_dir / "atlassian" / "adf.schema.json").read_text())
+def adf_validator() -> jsonschema.Draft7Validator:
+    schema = adf_schema()
     return jsonschema.Draft7Validator({**schema, "$ref": "#/definitions/doc_node"})
 
 

@@ -127,6 +127,21 @@ SEARCH_RESULTS: dict[str, Any] = {
     },
 }
 
+# v1 "Content properties": a JSON value under a key, versioned (Atlassian's v1 reference, Cloud and DC alike).
+CONTENT_PROPERTY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "key", "value", "version"],
+    "properties": {
+        "id": {"type": "string"},
+        "key": {"type": "string", "minLength": 1, "maxLength": 255},
+        "value": {},
+        "version": _VERSION,
+        "_links": _LINKS,
+        "_expandable": {"type": "object"},
+    },
+}
+CONTENT_PROPERTY_ARRAY = _array_of(CONTENT_PROPERTY)
+
 # (method, path template, status) -> schema; None means "no body" (204).
 _ROUTES: list[tuple[str, str, int, dict[str, Any] | None]] = [
     ("GET", "/content", 200, CONTENT_ARRAY),
@@ -148,6 +163,11 @@ _ROUTES: list[tuple[str, str, int, dict[str, Any] | None]] = [
     ("POST", "/content/{id}/child/attachment", 200, CONTENT_ARRAY),
     ("PUT", "/content/{id}/child/attachment", 200, CONTENT_ARRAY),  # Cloud only: create-or-update
     ("POST", "/content/{id}/child/attachment/{attachmentId}/data", 200, CONTENT),  # DC update of the data
+    ("GET", "/content/{id}/property", 200, CONTENT_PROPERTY_ARRAY),
+    ("POST", "/content/{id}/property", 200, CONTENT_PROPERTY),
+    ("GET", "/content/{id}/property/{key}", 200, CONTENT_PROPERTY),
+    ("PUT", "/content/{id}/property/{key}", 200, CONTENT_PROPERTY),
+    ("DELETE", "/content/{id}/property/{key}", 204, None),
 ]
 
 _PREFIX = re.compile(r"^(?P<prefix>/wiki)?/rest/api(?P<rest>/.*)$")

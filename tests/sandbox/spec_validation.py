@@ -1,13 +1,15 @@
 """Validate sandbox responses against Atlassian's official specs (the fidelity harness).
 
+The specs are vendored in ``tests/specs/`` (see its README: source, version, licence, refresh).
+
 - Jira: ``jira-platform-v3.openapi.json`` (Cloud platform v3). ``/rest/api/2/...`` responses are checked against the
   matching ``/rest/api/3/...`` operation: the shapes are the same except rich-text bodies, which are wiki-markup
   strings on v2 and ADF on v3; the v3 schema leaves those bodies untyped, so a v2 string passes the shape check,
   and ``validated`` separately insists that v2 carries no ADF and every ADF on v3 is valid.
 - Confluence v2: ``confluence-v2.openapi.json``.
-- Confluence v1 (``/wiki/rest/api`` on Cloud, ``/rest/api/content`` on DC) has no spec in shared/, so it is checked
+- Confluence v1 (``/wiki/rest/api`` on Cloud, ``/rest/api/content`` on DC) has no published spec, so it is checked
   against the hand-written minimal schemas in ``confluence_v1_schemas.py``.
-- ADF: ``adf.schema.json`` (``definitions.doc_node``) with jsonschema.
+- ADF: ``adf.schema.json`` (``definitions.doc_node``, the copy the sandbox ships) with jsonschema.
 
 The specs are parsed once per process (``functools.cache``); building the openapi-core app is cheap afterwards.
 """
@@ -15,12 +17,10 @@ The specs are parsed once per process (``functools.cache``); building the openap
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -32,8 +32,9 @@ from openapi_core.exceptions import OpenAPIError
 from openapi_schema_validator import OAS30ReadValidator
 
 from tests.sandbox.confluence_v1_schemas import V1_ERROR, v1_error_template, v1_schema_for
+from tests.specs import CONFLUENCE_V2 as CONFLUENCE_V2_SPEC
+from tests.specs import JIRA_PLATFORM_V3, adf_schema, load
 
-ATLASSIAN = Path(__file__).resolve().parents[3] / "shared" / "atlassian"
 # The specs' own servers (your-domain.atlassian.net) are replaced by this neutral host; requests are re-addressed to
 # it after the sandbox's base URL is stripped, so path matching works whatever port the sandbox runs on.
 SPEC_HOST = "http://sandbox.invalid"
@@ -61,11 +62,6 @@ def is_atlassian_date_time(value: object) -> bool:
     return True
 
 
-def _load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((ATLASSIAN / name).read_text(encoding="utf-8"))
-    return data
-
-
 def _openapi(spec: dict[str, Any]) -> OpenAPI:
     # spec_validator_cls=None: Atlassian's published Jira spec does not pass openapi-spec-validator itself
     # (e.g. an enum whose default "" is not a member); the response schemas we use are sound.
@@ -75,14 +71,14 @@ def _openapi(spec: dict[str, Any]) -> OpenAPI:
 
 @cache
 def jira_spec() -> dict[str, Any]:
-    spec = _load("jira-platform-v3.openapi.json")
+    spec = load(JIRA_PLATFORM_V3)
     spec["servers"] = [{"url": SPEC_HOST}]
     return spec
 
 
 @cache
 def confluence_spec() -> dict[str, Any]:
-    spec = _load("confluence-v2.openapi.json")
+    spec = load(CONFLUENCE_V2_SPEC)
     spec["servers"] = [{"url": SPEC_HOST + "/wiki/api/v2"}]
     return spec
 
@@ -99,7 +95,7 @@ def confluence_app() -> OpenAPI:
 
 @cache
 def adf_validator() -> jsonschema.Draft4Validator:
-    schema = _load("adf.schema.json")  # its root $ref is #/definitions/doc_node
+    schema = adf_schema()  # its root $ref is #/definitions/doc_node
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(schema)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
 from pmo_bot.sandbox.markup import adf_errors, wiki_to_adf
+from tests.specs import adf_schema
 
 PARAGRAPH = {"type": "paragraph", "content": [{"type": "text", "text": "ok"}]}
 DOCS: list[Any] = [
@@ -24,7 +23,7 @@ DOCS: list[Any] = [
 
 
 @pytest.mark.parametrize("doc", DOCS)
-def test_fast_check_gives_the_reference_verdict(doc: Any, shared_dir: Path) -> None:
-    schema = json.loads((shared_dir / "atlassian" / "adf.schema.json").read_text(encoding="utf-8"))
+def test_fast_check_gives_the_reference_verdict(doc: Any) -> None:
+    schema = adf_schema()
     reference_ok = jsonschema.Draft4Validator(schema).is_valid(doc)
     assert (adf_errors(doc) == []) is reference_ok

@@ -25,6 +25,7 @@ from pmo_bot.sandbox.confluence.model import (
     Space,
     Version,
 )
+from pmo_bot.sandbox.confluence.properties import PropertyStore
 from pmo_bot.sandbox.confluence.storage import StorageFormatError, validate_storage
 from pmo_bot.sandbox.seed.model import SeedSpace
 
@@ -46,6 +47,7 @@ class ConfluenceState:
         self.pages: dict[str, Page] = {}
         self.attachments: dict[str, Attachment] = {}
         self._label_ids: dict[str, str] = {}
+        self.properties = PropertyStore()
         self._next_id = _FIRST_CONTENT_ID
         self._next_space_id = _FIRST_SPACE_ID
 
@@ -84,6 +86,7 @@ class ConfluenceState:
                 "spaces": [s.to_json() for s in self.spaces.values()],
                 "pages": [p.to_json() for p in self.pages.values()],
                 "attachments": [a.to_json() for a in self.attachments.values()],
+                "properties": self.properties.to_json(),
             }
 
     @classmethod
@@ -95,6 +98,7 @@ class ConfluenceState:
         state.spaces = {s["key"]: Space.from_json(s) for s in data["spaces"]}
         state.pages = {p["id"]: Page.from_json(p) for p in data["pages"]}
         state.attachments = {a["id"]: Attachment.from_json(a) for a in data["attachments"]}
+        state.properties = PropertyStore.from_json(data.get("properties"))
         return state
 
     # ---- reads -------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 SEARCH_REMOVED = (
@@ -23,8 +23,21 @@ class JiraHttpError(Exception):
         self.messages = list(messages)
         self.errors = errors or {}
 
-    def response(self) -> JSONResponse:
+    def response(self) -> Response:
         return error_response(self.status, self.messages, self.errors)
+
+
+class JacksonError(JiraHttpError):
+    """Data Center's strict request beans: Jackson 1's mapping error, sent by Jersey as a plain-text 400."""
+
+    def __init__(self, member: str, bean: str) -> None:
+        super().__init__(400, f'Unrecognized field "{member}" (Class {bean}), not marked as ignorable')
+        self.member, self.bean = member, bean
+
+    def response(self) -> Response:
+        where = "org.apache.catalina.connector.CoyoteInputStream@4f5c1a2b; line: 1, column: 2"
+        text = f'{self.messages[0]}\n at [Source: {where}] (through reference chain: {self.bean}["{self.member}"])'
+        return PlainTextResponse(text, status_code=400)
 
 
 def error_response(status: int, messages: list[str], errors: dict[str, str] | None = None) -> JSONResponse:

@@ -22,6 +22,7 @@ from pmo_bot.sandbox.jira.errors import SEARCH_REMOVED, JiraHttpError, bad_reque
 from pmo_bot.sandbox.jira.issue_json import IssueRenderer, select_fields
 from pmo_bot.sandbox.jira.records import Issue
 from pmo_bot.sandbox.jira.resolver import JiraFieldResolver
+from pmo_bot.sandbox.jira.search_body import check_cloud_search_body, check_dc_search_body
 from pmo_bot.sandbox.jira.state import JiraState
 from pmo_bot.sandbox.jql import JqlError, compile_query, parse
 from pmo_bot.sandbox.jql.errors import UNBOUNDED_MESSAGE
@@ -32,6 +33,7 @@ ID_ONLY_PAGE_CAP = 5000
 FIELDS_PAGE_CAP = 100
 DC_PAGE_CAP = 1000  # jira.search.views.default.max [UNCERTAIN]
 BAD_TOKEN = "The provided next page token is invalid or expired."  # noqa: S105 - a message
+# Query parameters each GET accepts (J3 for Cloud; Jira DC's REST reference); POST bodies: ``search_body``.
 _ENHANCED_KEYS = frozenset(
     {
         "jql",
@@ -106,9 +108,10 @@ def _as_list(value: Any) -> list[str]:
 def _params(ctx: JiraCtx, allowed: frozenset[str]) -> dict[str, Any]:
     if ctx.request.method == "POST":
         body = ctx.json_object()
-        unknown = sorted(set(body) - allowed)
-        if unknown:
-            raise bad_request(f'Unrecognized field "{unknown[0]}" in the request body.')
+        if ctx.cloud:
+            check_cloud_search_body(body)
+        else:
+            check_dc_search_body(body)
         return body
     query = ctx.request.query_params
     params: dict[str, Any] = {k: query.get(k) for k in allowed if query.get(k) is not None}
