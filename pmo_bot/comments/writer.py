@@ -26,6 +26,8 @@ from pmo_bot.store.records import CommentState
 
 log = logs.get_logger(__name__)
 
+PENDING = "pending"  # the store's comment id while a create is in flight
+
 
 def body_hash(body: Any) -> str:
     text = body if isinstance(body, str) else json.dumps(body, sort_keys=True)
@@ -82,13 +84,23 @@ class CommentWriter:
         key, content = planned.issue_key, planned.content
         body = render(content, self.jira.flavor, self.today)
         fingerprint = content.fingerprint()
+        comment_id = planned.existing.comment_id if planned.existing else None
+        if comment_id == PENDING:  # a create was interrupted (the process died): did it reach Jira?
+            comment_id = find_own_comment(self.jira, key, self.me)
+            if comment_id is None and (planned.action is Action.DELETE or content.resolved):
+                # It did not, and there is nothing to say now: no comment is the right state.
+                self.store.comments.record(
+                    key, PENDING, fingerprint="", body_hash="", state=CommentState.DELETED, now=self.clock()
+                )
+                return
+            if comment_id is not None:
+                result.adopted += 1
         if planned.action is Action.DELETE:
-            assert planned.existing is not None
-            self._delete(key, planned.existing.comment_id)
-            self._remember(key, planned.existing.comment_id, fingerprint, body, CommentState.DELETED)
+            assert comment_id is not None
+            self._delete(key, comment_id)
+            self._remember(key, comment_id, fingerprint, body, CommentState.DELETED)
             result.count(Action.DELETE)
             return
-        comment_id = planned.existing.comment_id if planned.existing else None
         if comment_id is not None:
             try:
                 self.jira.edit_comment(key, comment_id, body)
@@ -110,6 +122,11 @@ class CommentWriter:
         if own is not None:
             self.jira.edit_comment(key, own, body)
             return own, 1
+        # Recorded before the POST: if this process dies before it learns the new comment's id, the next run
+        # knows a create may have landed and looks for it, instead of leaving it stale on a compliant issue.
+        self.store.comments.record(
+            key, PENDING, fingerprint="", body_hash="", state=CommentState.OPEN, now=self.clock()
+        )
         try:
             return self.jira.add_comment(key, body), 0
         except RemoteError as error:
