@@ -65,7 +65,7 @@ def _env(site: RunningSandbox, tmp_path: Path, resolved: str) -> dict[str, str]:
             "PMO_REQUEST_RATE": "1000",
             "PMO_MAX_RETRIES": "0",
             "PMO_RESOLVED_COMMENT": resolved,
-            "PMO_LEASE_SECONDS": "2",
+            "PMO_LEASE_SECONDS": "30",  # a killed holder on this host is replaced at once
             "PMO_LEASE_WAIT_SECONDS": "10",
         }
     )
