@@ -122,6 +122,7 @@ class Settings(BaseSettings):
     waiver_procedure: str = (
         "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
     )
+    waiver_request_url: str | None = None  # "Need an exception?" link; {rule} and {issue} are filled in
     locale: str = DEFAULT_LOCALE  # how comments, `rules explain` and the report write numbers and dates
     resolved_comment: Literal["keep", "delete"] = "keep"
     comment_refresh_days: int = Field(default=7, ge=1)
@@ -135,6 +136,7 @@ class Settings(BaseSettings):
     report_title_pattern: str = "Portfolio report — {year}-W{week:02d}"
     report_labels: Annotated[tuple[str, ...], NoDecode] = ("pmo-report", "pmo-report-{year}-{week:02d}")
     report_top_n: int = Field(default=20, ge=1)
+    report_epic_order: Literal["money", "severity"] = "money"
     rag: RagPolicy = Field(default_factory=RagPolicy)
     jira_server_id: str | None = None
     schedule: Schedule = Field(default_factory=Schedule)
@@ -176,6 +178,19 @@ class Settings(BaseSettings):
     def _ca_bundle(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError("expected a PEM file of CA certificates; the file does not exist")
+        return value
+
+    @field_validator("waiver_request_url")
+    @classmethod
+    def _waiver_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^(https?://[^\s/]+|mailto:[^\s]+)", value):
+            raise ValueError("expected an http://, https:// or mailto: URL")
+        try:
+            value.format(rule="r", issue="i")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"only {{rule}} and {{issue}} may be used in {value!r} ({error})") from None
         return value
 
     @field_validator("locale")
