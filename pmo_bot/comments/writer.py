@@ -110,6 +110,11 @@ class CommentWriter:
             result.count(Action.DELETE)
             return
         if comment_id is not None:
+            # Marked unconfirmed before the edit: if this process dies after Jira applied it but before the store
+            # records it, the next run sees an unknown fingerprint and writes the comment again (an edit is
+            # idempotent) instead of trusting the old record while Jira shows other text.
+            in_flight = CommentState.RESOLVED if existing is not None and existing.resolved else CommentState.OPEN
+            self.store.comments.record(key, comment_id, fingerprint="", body_hash="", state=in_flight, now=self.clock())
             try:
                 self.jira.edit_comment(key, comment_id, body)
             except RemoteError as error:
