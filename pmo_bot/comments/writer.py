@@ -3,7 +3,9 @@
 Before creating, the writer looks for a comment of its own on the issue (by author, then by the visible
 marker), so a lost database, a lost issue property or a create that timed out after Jira stored it cannot
 lead to a duplicate: the existing comment is adopted and edited instead. Every confirmed write is recorded
-in the store and in the issue property ``pmo-bot.state``.
+in the store and in the issue property ``pmo-bot.state``. A write about to be sent is marked in the store first
+(a create as ``pending``, an edit with an unknown fingerprint), so a process killed between Jira applying it
+and the store recording it leaves a trace the next run acts on (tests/hardening/test_crash.py).
 """
 
 from __future__ import annotations
