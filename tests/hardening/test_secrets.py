@@ -42,29 +42,34 @@ def site(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
         yield running
 
 
-def _database_url(tmp_path: Path) -> str:
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """SQLite; or, with PMO_TEST_DATABASE_URL, a PostgreSQL database of its own reached with a canary password
+    (loopback connections are trusted, so the password is accepted, and must stay hidden)."""
     server = os.environ.get("PMO_TEST_DATABASE_URL")
     if not server:
-        return f"sqlite:///{tmp_path / 'state.db'}"
-    # PostgreSQL on loopback trusts local connections, so a canary password is accepted and must stay hidden.
+        yield f"sqlite:///{tmp_path / 'state.db'}"
+        return
     import sqlalchemy
 
     name = f"pmo_secrets_{os.getpid()}_{time.monotonic_ns() % 10**9}"
     admin = sqlalchemy.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     url = sqlalchemy.make_url(server).set(database=name, password=DB_PASSWORD)
-    return url.render_as_string(hide_password=False)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 class Runner:
-    def __init__(self, site: RunningSandbox, tmp_path: Path, webhook: str) -> None:
+    def __init__(self, site: RunningSandbox, tmp_path: Path, webhook: str, database_url: str) -> None:
         self.site = site
         self.tmp_path = tmp_path
         self.outputs: list[str] = []
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
-        self.env.update(sandbox_env(site, _database_url(tmp_path)))
+        self.env.update(sandbox_env(site, database_url))
         self.env.update(
             {
                 "PMO_RULES_DIR": str(REPO / "rules"),
@@ -148,12 +153,14 @@ def _assert_no_canary(where: str, text: str) -> None:
         assert canary not in text, f"{canary} leaked into {where}"
 
 
-def test_no_secret_in_any_output_of_normal_failing_and_crashing_runs(site: RunningSandbox, tmp_path: Path) -> None:
+def test_no_secret_in_any_output_of_normal_failing_and_crashing_runs(
+    site: RunningSandbox, tmp_path: Path, database_url: str
+) -> None:
     def hook(handler: Any, _: Recorded) -> None:
         send_json(handler, {"ok": True})
 
     with http_server(hook) as (hook_url, _):
-        runner = Runner(site, tmp_path, f"{hook_url}/hooks/{WEBHOOK}")
+        runner = Runner(site, tmp_path, f"{hook_url}/hooks/{WEBHOOK}", database_url)
         # A crash: the first check killed in the middle of writing comments; then the run after it.
         assert runner.killed_after_first_write() == -signal.SIGKILL
         assert runner.run("check").returncode == 0
