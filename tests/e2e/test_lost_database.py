@@ -36,7 +36,10 @@ def test_a_stale_issue_is_still_flagged_after_the_database_is_lost(site: Running
     database.unlink()  # the operator loses the database; Jira now shows the bot's comments as the last update
     again = check(settings)
 
-    assert stale_keys(again) == stale
+    # Every stale issue is still stale (its stale finding does not resolve because of the bot's own comment).
+    # The converse need not hold: an issue whose last update left no trace a person can be credited with (the
+    # sandbox's seed sets `updated` alone) counts as active until the bot's comment covers that update.
+    assert stale <= stale_keys(again)
     assert again.writes_done.get("resolve", 0) == 0  # no "all checks pass" because of the bot's own comment
     assert again.writes_done.get("create", 0) == 0  # comments were found again, not duplicated
     assert_no_duplicates(SiteReader(site), site)
