@@ -30,10 +30,11 @@ from pmo_bot.comments.plan import (
 from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
-from pmo_bot.errors import ConfigError, PmoError, WriteCapExceeded
+from pmo_bot.errors import PmoError, WriteCapExceeded
 from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
 from pmo_bot.permissions import COMMENT_WRITES, comment_blocks, read_access
 from pmo_bot.portfolio import iso_week
+from pmo_bot.projects import projects_in_scope
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
@@ -77,6 +78,7 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    projects_skipped: tuple[str, ...] = ()  # configured but unknown to Jira or invisible to the bot
     scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
     writes_skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # project -> writes, reason
     findings_by_rule: Mapping[str, int] = field(default_factory=dict)  # open (not waived) findings per rule id
@@ -105,6 +107,7 @@ class CheckSummary:
                 "items_checked": self.items_checked,
                 "skipped": sum(self.sync.skipped.values()),
                 "skipped_reasons": dict(self.sync.skipped),
+                "projects_skipped": list(self.projects_skipped),
             },
             "evaluation": {
                 "kind": self.evaluation[0],
@@ -208,9 +211,7 @@ def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
 def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) -> CheckSummary:
     store, settings, jira = deps.store, deps.settings, deps.jira
     me: BotIdentity = jira.myself()
-    projects = list(options.projects or settings.projects or jira.projects())
-    if not projects:
-        raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
+    projects, projects_skipped = projects_in_scope(jira, options.projects or settings.projects)
     fmap = wiring.field_map(settings, jira)
     scopes = resolve_jql_scopes(jira, projects, deps.bundle.ruleset)  # before any write: a refused one stops here
     require_valid(scopes)
@@ -292,7 +293,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             result = writer.apply(plan)
             writes_done, failures, adopted, ignored = result.done, result.failed, result.adopted, result.ignored
 
-    status = RunStatus.PARTIAL if failures else RunStatus.SUCCEEDED
+    status = RunStatus.PARTIAL if failures or projects_skipped else RunStatus.SUCCEEDED
     return CheckSummary(
         run_id=run_id,
         status=status,
@@ -310,6 +311,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        projects_skipped=tuple(projects_skipped),
         scopes=scopes,
         writes_skipped=writes_skipped,
         pending_refreshes=pending,

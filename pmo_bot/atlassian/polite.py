@@ -30,6 +30,8 @@ import requests
 import tenacity
 
 from pmo_bot import logs
+from pmo_bot.atlassian.transport import DeadlineAdapter, deadline, same_origin
+from pmo_bot.errors import RemoteError
 from pmo_bot.ops import metrics
 
 log = logs.get_logger(__name__)
@@ -129,6 +131,18 @@ class Throttle:
                 self._endpoint_next[endpoint] = max(self._endpoint_next.get(endpoint, 0.0), until)
 
 
+def _refuse_html(response: requests.Response, endpoint: str) -> None:
+    """A REST call answered by a web page (a login screen, a proxy, a wrong base URL) is an error that says so,
+    not JSON that the client quietly reads as empty."""
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if response.ok and "/rest/" in urlsplit(response.url).path and kind in ("text/html", "application/xhtml+xml"):
+        host = urlsplit(response.url).netloc.rsplit("@", 1)[-1]
+        raise RemoteError(
+            f"{host} answered {endpoint} with a web page (HTTP {response.status_code}, {kind}) instead of JSON: "
+            "check that the URL is the site's base URL and that no proxy or login page stands in between"
+        )
+
+
 class _RetryableResponse(Exception):
     def __init__(self, response: requests.Response) -> None:
         self.response = response
@@ -144,8 +158,13 @@ class PoliteSession(requests.Session):
         policy: RetryPolicy | None = None,
         timeout: float = 30.0,
         rng: random.Random | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         super().__init__()
+        # A total deadline per request (connect + headers + body), not only per socket read: see transport.py.
+        self.mount("https://", DeadlineAdapter())
+        self.mount("http://", DeadlineAdapter())
+        self.verify = ca_bundle or True  # verification is never switched off; a CA bundle adds a private CA
         self.throttle = throttle
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
@@ -153,6 +172,18 @@ class PoliteSession(requests.Session):
         self.retries = 0
         # Called just before each write is sent (after any throttle pause): the run lease's fencing check.
         self.write_guard: Callable[[], None] | None = None
+
+    def should_strip_auth(self, old_url: str, new_url: str) -> bool:
+        """Credentials follow a redirect only to the very same scheme, host and port (requests alone keeps
+        them on an http -> https upgrade and re-adds ~/.netrc entries for the new host)."""
+        return not same_origin(old_url, new_url)
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        if self.should_strip_auth(response.request.url or "", prepared_request.url or ""):
+            prepared_request.headers.pop("Authorization", None)
+            prepared_request.headers.pop("Cookie", None)
+            return  # and no ~/.netrc look-up for the other host
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
     @property
     def library_timeout(self) -> int:
@@ -189,7 +220,8 @@ class PoliteSession(requests.Session):
             if changes and guard is not None:
                 guard()
             try:
-                response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
+                with deadline(self.timeout, endpoint):
+                    response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
             except NETWORK_ERRORS:
                 metrics.request_done(path, None)
                 raise
@@ -203,6 +235,7 @@ class PoliteSession(requests.Session):
                 raise _RetryableResponse(response)
             if response.status_code in RETRYABLE_STATUS and repeatable:
                 raise _RetryableResponse(response)
+            _refuse_html(response, endpoint)
             return response
 
         def retryable(error: BaseException) -> bool:

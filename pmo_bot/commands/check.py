@@ -78,6 +78,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for project in summary.projects_skipped:
+        console.print(f"  skipped project {project}: not found or not visible to the bot")
     for scope in summary.scopes:
         console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)
