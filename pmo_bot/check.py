@@ -39,6 +39,7 @@ from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
 from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
+from pmo_bot.sync.states import with_dc_states
 
 log = logs.get_logger(__name__)
 
@@ -230,6 +231,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
     findings = list(evaluation.findings)
     keys = [item.key for item in items]
+    report = with_dc_states(jira, store, report, findings)  # DC search returns no issue properties
 
     plan: list[PlannedComment] = []
     writes_skipped: dict[str, dict[str, Any]] = {}

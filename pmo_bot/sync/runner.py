@@ -19,7 +19,6 @@ from typing import Any
 from pmo_bot import logs
 from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
 from pmo_bot.domain import Item
-from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
 from pmo_bot.sync.history import carry_history, complete_histories, needs_history, search_expand, settle_activity
@@ -55,23 +54,6 @@ class SyncReport:
 def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
     parts = [",".join(sorted(options.projects)), options.narrow_jql or "", ",".join(fmap.request_fields())]
     return "jira:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def _read_states(jira: JiraPort, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-    """``pmo-bot.state`` of each issue, one GET each. Only issues the store has never seen need it: for the
-    others the store's own comment records are authoritative (the property is the fallback for a lost store)."""
-    found: dict[str, Mapping[str, Any]] = {}
-    for key in keys:
-        try:
-            value = jira.get_issue_property(key, STATE_PROPERTY)
-        except AuthError:
-            raise
-        except RemoteError as error:  # the writer still finds its comment by author and marker before creating
-            log.warning("state_property_unread", issue_key=key, error=str(error))
-            continue
-        if isinstance(value, Mapping):
-            found[key] = value
-    return found
 
 
 def _same_but_updated(old: Item, new: Item) -> bool:
@@ -150,8 +132,6 @@ def sync(
             fetched[key] = dataclasses.replace(item, updated=old.updated)
             bot_only += 1
     upserted = store.items.upsert(fetched.values(), run_id)
-    if jira.flavor != "cloud":  # DC search cannot return issue properties: read them for issues new to the store
-        states.update(_read_states(jira, upserted.inserted))
     deleted = 0
     if due_full:
         gone = store.items.unseen(run_id, options.projects)
