@@ -84,6 +84,18 @@ def day(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+_WORD_JOINER = "\u2060"  # invisible; no line break on either side (UAX #14, LB11)
+
+
+def nobreak(value: object) -> str:
+    """Text a table cell must not wrap (an issue key, a date, an amount): a word joiner after each hyphen or minus
+    and no-break spaces. Characters, not CSS, because Confluence drops most inline styles."""
+    text = str(value)
+    for mark in ("-", "−"):
+        text = text.replace(mark, mark + _WORD_JOINER)
+    return text.replace(" ", "\u00a0")
+
+
 def plural(number: int, word: str, many: str | None = None) -> str:
     if number == 1:
         return f"{number:,} {word}"

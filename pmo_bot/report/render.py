@@ -121,6 +121,7 @@ def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironm
         points=numbers.points,
         day=numbers.day,
         cdata=cdata,
+        nobreak=numbers.nobreak,
     )
     env.globals["plural"] = numbers.plural
     return env
