@@ -120,6 +120,7 @@ class Settings(BaseSettings):
     waiver_procedure: str = (
         "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
     )
+    waiver_request_url: str | None = None  # "Need an exception?" link; {rule} and {issue} are filled in
     locale: str = DEFAULT_LOCALE  # how comments, `rules explain` and the report write numbers and dates
     resolved_comment: Literal["keep", "delete"] = "keep"
     comment_refresh_days: int = Field(default=7, ge=1)
@@ -159,6 +160,19 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected an http:// or https:// URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("waiver_request_url")
+    @classmethod
+    def _waiver_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^(https?://[^\s/]+|mailto:[^\s]+)", value):
+            raise ValueError("expected an http://, https:// or mailto: URL")
+        try:
+            value.format(rule="r", issue="i")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"only {{rule}} and {{issue}} may be used in {value!r} ({error})") from None
+        return value
 
     @field_validator("locale")
     @classmethod

@@ -160,26 +160,27 @@ class MetricWords:
     unit: Unit
     phrase: str
     phrase_false: str | None = None
+    missing: str | None = None  # what a missing value means to a reader ("no budget set")
 
 
 METRIC_WORDS: Mapping[str, MetricWords] = {
     # budget
-    "budget": MetricWords("budget", "money", "a budget of {value}"),
+    "budget": MetricWords("budget", "money", "a budget of {value}", missing="no budget set"),
     "hours_logged": MetricWords("hours logged", "hours", "{value} logged"),
     "cost": MetricWords("cost so far", "money", "cost {value} so far"),
     "burn_ratio": MetricWords("budget spent", "percent", "spent {value} of budget"),
     "budget_remaining": MetricWords("budget left", "money", "{value} of budget left"),
     "planned_value": MetricWords("planned value", "money", "planned value of {value} by today"),
     "earned_value": MetricWords("earned value", "money", "earned value of {value}"),
-    "cpi": MetricWords("value earned per unit spent", "rate", "earns {value} of value per {one} spent"),
+    "cpi": MetricWords("value earned per {one} spent", "rate", "earns {value} of value per {one} spent"),
     "spi": MetricWords("schedule efficiency", "percent", "progressing at {value} of the planned pace"),
     "eac": MetricWords("forecast cost at completion", "money", "forecast to cost {value} in total"),
     "eac_ratio": MetricWords("forecast against budget", "percent", "forecast to cost {value} of budget"),
     "vac": MetricWords("forecast budget left at completion", "money", "forecast to end with {value} of budget left"),
     "hours_after_done": MetricWords("hours logged after done", "hours", "{value} logged after it was done"),
     # schedule
-    "days_until_due": MetricWords("days until due", "days", "due in {value}"),
-    "days_overdue": MetricWords("days overdue", "days", "{value} overdue"),
+    "days_until_due": MetricWords("days until due", "days", "due in {value}", missing="no due date"),
+    "days_overdue": MetricWords("days overdue", "days", "{value} overdue", missing="no due date"),
     "planned_elapsed_ratio": MetricWords("planned time elapsed", "percent", "{value} of the planned time has passed"),
     "due_date_slips": MetricWords("due-date slips", "count", "due date pushed back {value} times"),
     "days_since_update": MetricWords("days since last update", "days", "not updated for {value}"),
@@ -230,9 +231,12 @@ def unit_of(metric: str) -> Unit:
     return words.unit if words is not None else "text"
 
 
-def label_of(metric: str) -> str:
+def label_of(metric: str, numbers: Numbers | None = None) -> str:
+    """The metric's label: "budget spent"; "value earned per €1 spent" (in ``numbers``' currency)."""
     words = METRIC_WORDS.get(metric)
-    return words.label if words is not None else metric.replace("_", " ")
+    if words is None:
+        return metric.replace("_", " ")
+    return words.label.format(one=(numbers or Numbers()).money(1))
 
 
 def say(metric: str, value: object, numbers: Numbers) -> str:
@@ -242,7 +246,7 @@ def say(metric: str, value: object, numbers: Numbers) -> str:
         return f"{metric.replace('_', ' ')} is {numbers.value(value, 'text')}"
     numeric = words.unit not in ("text", "bool", "date")
     if value is None or (numeric and _number(value) is None):
-        return f"{words.label} is {UNKNOWN}"
+        return words.missing or f"{label_of(metric, numbers)}: {UNKNOWN}"
     if words.unit == "bool":
         return words.phrase if value else (words.phrase_false or f"not {words.phrase}")
     return words.phrase.format(value=numbers.value(value, words.unit), one=numbers.money(1))

@@ -127,6 +127,16 @@ class ConfluenceClient:
         space = _call(f"reading space {key}", self._c.get, f"rest/api/space/{key}") or {}
         return str(space.get("id", ""))
 
+    def space_operations(self, key: str) -> set[tuple[str, str]] | None:
+        """What the bot may do in the space, as ``(operation, targetType)`` pairs (``expand=operations``, v1 on
+        both flavours); ``None`` when the site does not report them."""
+        params = {"expand": "operations"}
+        space = _call(f"reading permissions in space {key}", self._c.get, f"rest/api/space/{key}", params=params)
+        operations = (space or {}).get("operations")
+        if not isinstance(operations, list):
+            return None
+        return {(str(o.get("operation")), str(o.get("targetType"))) for o in operations if isinstance(o, Mapping)}
+
     def find_page(self, space_key: str, title: str, parent_id: str | None = None) -> Page | None:
         """The current page with this title in the space (titles are unique per space), preferring the parent."""
         params = {"spaceKey": space_key, "title": title, "type": "page", "expand": "version,ancestors,body.storage"}

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pmo_bot.comments.content import MARKER, CommentContent, footer_date, hidden_line, summary_line
+from pmo_bot.comments.content import (
+    MARKER,
+    CommentContent,
+    footer_date,
+    hidden_line,
+    resolved_heading,
+    resolved_text,
+    summary_line,
+)
 
 _STATUS_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -54,19 +62,35 @@ def _finding_item(f: Any) -> Node:
     return {"type": "listItem", "content": blocks}
 
 
+def _exception_line(content: CommentContent) -> Node:
+    strong = {"type": "strong"}
+    if not content.waiver_links:
+        return _para(_text("Need an exception? ", strong), _text(content.waiver_procedure))
+    runs = _text("Need an exception? ", strong) + _text("Request a waiver for ")
+    for index, (rule_id, url) in enumerate(content.waiver_links):
+        runs += (_text(", ") if index else []) + _link(rule_id, url)
+    return _para(runs + _text("."))
+
+
 def render_adf(content: CommentContent, today: date) -> Node:
-    heading = "PMO compliance: all checks pass" if content.resolved else "PMO compliance check"
+    heading = resolved_heading(content) if content.resolved else "PMO compliance check"
     body: list[Node] = [{"type": "heading", "attrs": {"level": 3}, "content": _text(heading)}]
     if content.resolved:
-        body.append(_para(_text("Every PMO rule that applies to this issue now passes. Thank you!")))
+        body.append(_para(_text(resolved_text(content))))
+        if content.fixed:
+            body.append(_para(_text(content.fixed)))
     else:
         body.append(_para(_text(summary_line(content))))
         body.append({"type": "bulletList", "content": [_finding_item(f) for f in content.findings]})
         if content.hidden:
             body.append(_para(_text(hidden_line(content))))
-        waiver = _text("Need an exception? ", {"type": "strong"}) + _text(content.waiver_procedure)
-        body.append(_para(waiver))
-    footer = _text(footer_date(today) + " ")
+    if content.waivers:
+        body.append(_para(_text("Waivers in force:", {"type": "strong"})))
+        items = [{"type": "listItem", "content": [_para(_text(line))]} for line in content.waivers]
+        body.append({"type": "bulletList", "content": items})
+    if not content.resolved:
+        body.append(_exception_line(content))
+    footer = _text(footer_date(today, content) + " ")
     if content.docs_url:
         footer += _link("How PMO rules work", content.docs_url) + _text(" ")
     footer += _text(MARKER, {"type": "code"})

@@ -49,12 +49,16 @@ def fit_content(
     flavor: str,
     today: date,
     limit: int = JIRA_TEXT_LIMIT,
+    **options: Any,
 ) -> CommentContent:
     """The comment content for ``findings`` whose rendering fits ``limit``, showing as many of the most severe
-    findings in full as fit (at most ``MAX_FINDINGS_SHOWN``) and summarising the rest in one line."""
+    findings in full as fit (at most ``MAX_FINDINGS_SHOWN``) and summarising the rest in one line. ``options``
+    go to ``build_content`` unchanged (waivers, the fixed list, formatting...)."""
 
     def build(show: int, url: str | None = docs_url) -> CommentContent:
-        return build_content(issue_key, findings, docs_url=url, waiver_procedure=waiver_procedure, show=show)
+        return build_content(
+            issue_key, findings, docs_url=url, waiver_procedure=waiver_procedure, show=show, today=today, **options
+        )
 
     def fits(content: CommentContent) -> bool:
         return measure(render(content, flavor, today)) <= limit

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pmo_bot.comments.content import MARKER, CommentContent, CommentFinding, footer_date, hidden_line, summary_line
+from pmo_bot.comments.content import (
+    MARKER,
+    CommentContent,
+    CommentFinding,
+    footer_date,
+    hidden_line,
+    resolved_heading,
+    resolved_text,
+    summary_line,
+)
 
 _SPECIAL = re.compile(r"([\\*_\-+^~?{}\[\]|!])")
 _COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
@@ -32,21 +41,35 @@ def _finding(f: CommentFinding) -> list[str]:
     return lines
 
 
+def _url(url: str) -> str:
+    return url.replace("|", "%7C").replace("]", "%5D").replace("[", "%5B").replace(" ", "%20")
+
+
+def _exception_line(content: CommentContent) -> str:
+    if not content.waiver_links:
+        return f"*Need an exception?* {escape(content.waiver_procedure)}"
+    links = ", ".join(f"[{escape(rule_id)}|{_url(url)}]" for rule_id, url in content.waiver_links)
+    return f"*Need an exception?* Request a waiver for {links}."
+
+
 def render_wiki(content: CommentContent, today: date) -> str:
     if content.resolved:
-        lines = [
-            "h3. PMO compliance: all checks pass",
-            "Every PMO rule that applies to this issue now passes. Thank you!",
-        ]
+        lines = [f"h3. {resolved_heading(content)}", escape(resolved_text(content))]
+        if content.fixed:
+            lines.append(escape(content.fixed))
     else:
         lines = ["h3. PMO compliance check", escape(summary_line(content))]
         for f in content.findings:
             lines.extend(_finding(f))
         if content.hidden:
             lines.append(escape(hidden_line(content)))
-        lines.append(f"*Need an exception?* {escape(content.waiver_procedure)}")
-    footer = escape(footer_date(today))
+    if content.waivers:
+        lines.append("*Waivers in force:*")
+        lines.extend(f"* {escape(line)}" for line in content.waivers)
+    if not content.resolved:
+        lines.append(_exception_line(content))
+    footer = escape(footer_date(today, content))
     if content.docs_url:
-        footer += f" [How PMO rules work|{content.docs_url.replace('|', '%7C').replace(']', '%5D')}]"
+        footer += f" [How PMO rules work|{_url(content.docs_url)}]"
     lines.append(f"{footer} {{{{{MARKER}}}}}")
     return "\n".join(lines)

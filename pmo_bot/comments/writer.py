@@ -37,6 +37,7 @@ class WriteResult:
     done: dict[str, int] = field(default_factory=dict)  # action -> count
     failed: dict[str, str] = field(default_factory=dict)  # issue key -> reason
     adopted: int = 0  # existing bot comments found on Jira and reused instead of creating a second one
+    ignored: int = 0  # issue properties naming a comment that is not the bot's (forged or stale): not touched
 
     def count(self, action: Action) -> None:
         self.done[action.value] = self.done.get(action.value, 0) + 1
@@ -82,13 +83,23 @@ class CommentWriter:
         key, content = planned.issue_key, planned.content
         body = render(content, self.jira.flavor, self.today)
         fingerprint = content.fingerprint()
+        existing = planned.existing
+        comment_id = existing.comment_id if existing else None
+        if existing is not None and not existing.trusted and not self._is_own(key, existing.comment_id):
+            # The id came from the issue property, which anyone who may edit the issue can set: never edit or
+            # delete a comment that is not ours. Without findings there is nothing to say either.
+            log.warning("state_property_ignored", issue_key=key, comment_id=existing.comment_id)
+            result.ignored += 1
+            if planned.action in (Action.RESOLVE, Action.DELETE):
+                self._disown(key)
+                return
+            comment_id = None
         if planned.action is Action.DELETE:
-            assert planned.existing is not None
-            self._delete(key, planned.existing.comment_id)
-            self._remember(key, planned.existing.comment_id, fingerprint, body, CommentState.DELETED)
+            assert comment_id is not None
+            self._delete(key, comment_id)
+            self._remember(key, comment_id, fingerprint, body, CommentState.DELETED)
             result.count(Action.DELETE)
             return
-        comment_id = planned.existing.comment_id if planned.existing else None
         if comment_id is not None:
             try:
                 self.jira.edit_comment(key, comment_id, body)
@@ -96,6 +107,11 @@ class CommentWriter:
                 if error.status not in (400, 404):  # 404: someone deleted it; 400: not ours to edit
                     raise
                 comment_id = None
+        if comment_id is None and planned.action is Action.RESOLVE:
+            # Our comment is gone: an all-clear nobody asked for would be noise. Forget it instead.
+            log.info("comment_gone", issue_key=key)
+            self._disown(key)
+            return
         if comment_id is None:
             comment_id, adopted = self._create(key, body)
             result.adopted += adopted
@@ -103,6 +119,31 @@ class CommentWriter:
         self._remember(key, comment_id, fingerprint, body, state)
         result.count(planned.action)
         log.info("comment_written", issue_key=key, action=planned.action.value, comment_id=comment_id)
+
+    def _disown(self, key: str) -> None:
+        """Forget the comment of ``key`` in the store and in the issue property, so no later run acts on it."""
+        self.store.comments.forget(key)
+        value = {
+            "commentId": None,
+            "state": CommentState.DELETED.value,
+            "written": self.today.isoformat(),
+            "version": 1,
+        }
+        try:
+            self.jira.set_issue_property(key, STATE_PROPERTY, value)
+        except AuthError:
+            raise
+        except RemoteError as error:
+            log.warning("state_property_failed", issue_key=key, error=str(error))
+
+    def _is_own(self, key: str, comment_id: str) -> bool:
+        """The comment exists, the bot wrote it and it carries the bot's marker."""
+        for comment in self.jira.comments(key):
+            if comment.id == comment_id:
+                return self.me.is_author_of(comment.author) and (
+                    MARKER in comment.text or STATE_PROPERTY in comment.properties
+                )
+        return False
 
     def _create(self, key: str, body: Any) -> tuple[str, int]:
         """Create the comment unless one of ours is already there. Returns (comment id, 1 if adopted)."""

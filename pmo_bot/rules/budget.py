@@ -8,14 +8,11 @@ default), so a child of another team is costed at its own team's rate.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from pmo_bot.domain import Item
 from pmo_bot.rules.context import RateCard
+from pmo_bot.rules.metricsource import MetricSource
 from pmo_bot.rules.schedule import aware
-
-if TYPE_CHECKING:
-    from pmo_bot.rules.metrics import Metrics
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -50,20 +47,20 @@ def labour_cost(item: Item, rates: RateCard) -> float:
     return own_seconds(item) / SECONDS_PER_HOUR * rates.rate_for(item)
 
 
-def budget(m: Metrics) -> float | None:
+def budget(m: MetricSource) -> float | None:
     return _number(m.item.budget)
 
 
-def bac(m: Metrics) -> float | None:
+def bac(m: MetricSource) -> float | None:
     value = _number(m.item.budget)
     return value if value is not None and value > 0 else None
 
 
-def hours_logged(m: Metrics) -> float:
+def hours_logged(m: MetricSource) -> float:
     return (own_seconds(m.item) + sum(own_seconds(c) for c in m.children)) / SECONDS_PER_HOUR
 
 
-def cost(m: Metrics) -> float:
+def cost(m: MetricSource) -> float:
     """An item's actual-cost field is its whole cost (children included); else own labour plus children."""
     actual = _number(m.item.actual_cost)
     if actual is not None:
@@ -75,37 +72,37 @@ def cost(m: Metrics) -> float:
     return total
 
 
-def burn_ratio(m: Metrics) -> float | None:
+def burn_ratio(m: MetricSource) -> float | None:
     total = bac(m)
     return None if total is None else m["cost"] / total
 
 
-def budget_remaining(m: Metrics) -> float | None:
+def budget_remaining(m: MetricSource) -> float | None:
     total = budget(m)
     return None if total is None else total - m["cost"]
 
 
-def planned_value(m: Metrics) -> float | None:
+def planned_value(m: MetricSource) -> float | None:
     total, elapsed = bac(m), m["planned_elapsed_ratio"]
     return None if total is None or elapsed is None else total * elapsed
 
 
-def earned_value(m: Metrics) -> float | None:
+def earned_value(m: MetricSource) -> float | None:
     total, progress = bac(m), m["progress_ratio"]
     return None if total is None or progress is None else total * progress
 
 
-def cpi(m: Metrics) -> float | None:
+def cpi(m: MetricSource) -> float | None:
     earned, actual = m["earned_value"], m["cost"]
     return None if earned is None or actual is None or actual <= 0 else earned / actual
 
 
-def spi(m: Metrics) -> float | None:
+def spi(m: MetricSource) -> float | None:
     earned, planned = m["earned_value"], m["planned_value"]
     return None if earned is None or planned is None or planned <= 0 else earned / planned
 
 
-def eac(m: Metrics) -> float | None:
+def eac(m: MetricSource) -> float | None:
     """BAC / CPI while open (the current cost efficiency holds to the end); AC once done."""
     total = bac(m)
     if total is None:
@@ -116,17 +113,17 @@ def eac(m: Metrics) -> float | None:
     return None if index is None or index <= 0 else total / index
 
 
-def eac_ratio(m: Metrics) -> float | None:
+def eac_ratio(m: MetricSource) -> float | None:
     total, forecast = bac(m), m["eac"]
     return None if total is None or forecast is None else forecast / total
 
 
-def vac(m: Metrics) -> float | None:
+def vac(m: MetricSource) -> float | None:
     total, forecast = bac(m), m["eac"]
     return None if total is None or forecast is None else total - forecast
 
 
-def hours_after_done(m: Metrics) -> float | None:
+def hours_after_done(m: MetricSource) -> float | None:
     """Worklog hours started after the item was resolved (``resolved``, else when it entered its status)."""
     item = m.item
     closed = item.resolved or item.status_changed

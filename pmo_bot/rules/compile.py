@@ -12,9 +12,10 @@ from typing import Any
 
 from pmo_bot.domain import Item
 from pmo_bot.rules.fields import field_getter, field_kind
-from pmo_bot.rules.limits import RuleRegex
 from pmo_bot.rules.model import AllOf, AnyOf, Condition, NotOf, Ref, Test
 from pmo_bot.rules.operators import OPERATORS
+from pmo_bot.rules.phrasing import expected_words, observed_words
+from pmo_bot.wording import Numbers
 
 
 class ItemView:
@@ -108,20 +109,35 @@ def _align(left: Any, right: Any, tz: tzinfo) -> tuple[Any, Any]:
     return left, right
 
 
-def compile_condition(condition: Condition) -> Predicate:
+def compile_condition(condition: Condition, negated: bool = False) -> Predicate:
+    """``negated``: the condition sits under an odd number of ``not``s (``missing:`` is about the whole)."""
     if isinstance(condition, AllOf):
-        parts = tuple(compile_condition(sub) for sub in condition.conditions)
+        parts = tuple(compile_condition(sub, negated) for sub in condition.conditions)
         return lambda view: all(part(view) for part in parts)
     if isinstance(condition, AnyOf):
-        parts = tuple(compile_condition(sub) for sub in condition.conditions)
+        parts = tuple(compile_condition(sub, negated) for sub in condition.conditions)
         return lambda view: any(part(view) for part in parts)
     if isinstance(condition, NotOf):
-        inner = compile_condition(condition.condition)
+        inner = compile_condition(condition.condition, not negated)
         return lambda view: not inner(view)
-    return _compile_test(condition)
+    return _compile_test(condition, negated)
 
 
-def _compile_test(test: Test) -> Predicate:
+def _compile_test(test: Test, negated: bool = False) -> Predicate:
+    predicate = _compare_test(test)
+    if test.missing is None:
+        return predicate
+    # "missing: passes" means the whole condition holds for an item without a value, whatever `not`s wrap it.
+    subject, outcome = _subject(test), (test.missing == "passes") != negated
+
+    def with_missing(view: ItemView) -> bool:
+        value = subject(view)
+        return outcome if value is None or value in ("", ()) else predicate(view)
+
+    return with_missing
+
+
+def _compare_test(test: Test) -> Predicate:
     subject = _subject(test)
     compare = OPERATORS[test.op].test
     value = test.value
@@ -159,7 +175,7 @@ def explain(condition: Condition, view: ItemView, *, negated: bool = False) -> l
         return explain(condition.condition, view, negated=not negated)
     if isinstance(condition, AllOf | AnyOf):
         conjunctive = isinstance(condition, AllOf) != negated
-        culprits = [sub for sub in condition.conditions if _holds(sub, view) == negated]
+        culprits = [sub for sub in condition.conditions if _holds(sub, view, negated) == negated]
         parts = [pair for sub in culprits for pair in explain(sub, view, negated=negated)]
         if conjunctive or len(parts) <= 1:
             return parts  # each failing part is a reason on its own
@@ -168,28 +184,18 @@ def explain(condition: Condition, view: ItemView, *, negated: bool = False) -> l
     return [_explain_test(condition, view, negated)]
 
 
-def _holds(condition: Condition, view: ItemView) -> bool:
-    return compile_condition(condition)(view)
+def _holds(condition: Condition, view: ItemView, negated: bool = False) -> bool:
+    return compile_condition(condition, negated)(view)
 
 
 def _explain_test(test: Test, view: ItemView, negated: bool) -> tuple[str, str]:
-    subject = test.describe_subject()
+    ctx = getattr(view.metrics, "ctx", None)  # Metrics carries the context; plain mappings (tests) do not
+    numbers = ctx.numbers if ctx is not None else Numbers()
     actual = _subject(test)(view)
-    observed = f"{subject} is empty" if actual is None or actual in ("", ()) else f"{subject} = {fmt(actual)}"
     op_name = _NEGATED.get(test.op, test.op) if negated else test.op
-    operator = OPERATORS[op_name]
     prefix = "not " if negated and test.op not in _NEGATED else ""
-    if operator.value == "none":
-        return observed, f"{prefix}{subject} {operator.symbol}"
-    value = test.value
-    if isinstance(value, Ref):
-        resolved = _reference(value)(view)
-        shown = f"{value.describe()} ({fmt(resolved)})" if resolved is not None else f"{value.describe()} (empty)"
-    elif isinstance(value, RuleRegex):
-        shown = f"/{value.pattern}/"
-    else:
-        shown = fmt(value)
-    return observed, f"{prefix}{subject} {operator.symbol} {shown}"
+    resolved = _reference(test.value)(view) if isinstance(test.value, Ref) else None
+    return observed_words(test, actual, numbers), expected_words(test, op_name, prefix, resolved, numbers)
 
 
 def fmt(value: Any) -> str:

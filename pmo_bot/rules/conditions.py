@@ -30,6 +30,26 @@ _METRIC_KINDS: Mapping[str, Kind] = {
 }
 
 
+ORDERINGS = frozenset({"lt", "le", "gt", "ge"})
+# Subjects every item has a value for; any other field or metric can be missing (docs/metrics.md: a metric that
+# cannot be computed is null).
+NEVER_MISSING_FIELDS = frozenset(
+    {"key", "id", "project", "issue_type", "hierarchy_level", "summary", "status", "status_category", "created"}
+    | {"updated", "labels", "components", "fix_versions"}
+)
+NEVER_MISSING_METRICS = frozenset(
+    {"hours_logged", "cost", "children_total", "children_done", "children_open", "progress_ratio"}
+    | {"progress_basis", "due_date_slips", "days_since_update", "days_in_status", "age_days", "has_assignee"}
+    | {"has_description", "has_acceptance_criteria", "is_stale", "goal_known", "goal_inherited"}
+)
+
+
+def can_be_missing(test: Test) -> bool:
+    if test.subject == "metric":
+        return test.name not in NEVER_MISSING_METRICS
+    return test.name not in NEVER_MISSING_FIELDS
+
+
 def metric_kind(name: str) -> Kind | None:
     spec = METRICS.get(name)
     return _METRIC_KINDS.get(spec.type, "any") if spec else None
@@ -87,7 +107,7 @@ class ConditionReader:
         value = self.value(data, operator.value, kind, (*path, "value"), op_name)
         if value is _INVALID:
             return None
-        return Test(subject, name, op_name, value, days, path)
+        return Test(subject, name, op_name, value, days, path, data.get("missing"))
 
     def subject_kind(self, subject: str, name: str, path: Path) -> Kind | None:
         if subject == "metric":

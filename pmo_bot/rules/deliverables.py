@@ -13,12 +13,9 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from pmo_bot.domain import Item
-
-if TYPE_CHECKING:
-    from pmo_bot.rules.metrics import Metrics
+from pmo_bot.rules.metricsource import MetricSource
 
 POINTS_COVERAGE = 0.5  # share of children that must be estimated for points-based progress
 ACCEPTANCE_FIELD = "acceptance_criteria"  # Item.extra key of a dedicated acceptance-criteria field
@@ -31,31 +28,31 @@ def _points(item: Item) -> float | None:
     return float(points)
 
 
-def children_total(m: Metrics) -> int:
+def children_total(m: MetricSource) -> int:
     return len(m.children)
 
 
-def children_done(m: Metrics) -> int:
+def children_done(m: MetricSource) -> int:
     return sum(1 for child in m.children if child.is_done)
 
 
-def children_open(m: Metrics) -> int:
+def children_open(m: MetricSource) -> int:
     return len(m.children) - children_done(m)
 
 
-def story_points_total(m: Metrics) -> float | None:
+def story_points_total(m: MetricSource) -> float | None:
     if not m.children:
         return None
     return sum(p for p in (_points(c) for c in m.children) if p is not None)
 
 
-def story_points_done(m: Metrics) -> float | None:
+def story_points_done(m: MetricSource) -> float | None:
     if not m.children:
         return None
     return sum(p for p in (_points(c) for c in m.children if c.is_done) if p is not None)
 
 
-def _progress(m: Metrics) -> tuple[float, str]:
+def _progress(m: MetricSource) -> tuple[float, str]:
     children = m.children
     if not children:
         return (1.0 if m.item.is_done else 0.0), "status"
@@ -76,17 +73,17 @@ def _progress(m: Metrics) -> tuple[float, str]:
     return children_done(m) / len(children), "count"
 
 
-def progress_ratio(m: Metrics) -> float:
+def progress_ratio(m: MetricSource) -> float:
     ratio: float = m.memo("_progress", _progress)[0]
     return ratio
 
 
-def progress_basis(m: Metrics) -> str:
+def progress_basis(m: MetricSource) -> str:
     basis: str = m.memo("_progress", _progress)[1]
     return basis
 
 
-def all_children_done(m: Metrics) -> bool | None:
+def all_children_done(m: MetricSource) -> bool | None:
     if not m.children:
         return None
     return all(child.is_done for child in m.children)
@@ -96,15 +93,15 @@ def _has_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def has_assignee(m: Metrics) -> bool:
+def has_assignee(m: MetricSource) -> bool:
     return _has_text(m.item.assignee)
 
 
-def has_description(m: Metrics) -> bool:
+def has_description(m: MetricSource) -> bool:
     return _has_text(m.item.description)
 
 
-def has_acceptance_criteria(m: Metrics) -> bool:
+def has_acceptance_criteria(m: MetricSource) -> bool:
     """A filled acceptance-criteria field, or a configured marker anywhere in the description (any case)."""
     if _has_text(m.item.extra.get(ACCEPTANCE_FIELD)):
         return True
@@ -115,7 +112,7 @@ def has_acceptance_criteria(m: Metrics) -> bool:
     return any(marker in text for marker in m.ctx.folded_markers)
 
 
-def is_stale(m: Metrics) -> bool | None:
+def is_stale(m: MetricSource) -> bool | None:
     if m.item.is_done:
         return False
     days = m["days_since_update"]

@@ -14,13 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pmo_bot import logs
 from pmo_bot.domain import Finding, Item, Mode
 from pmo_bot.rules.compile import ItemView, Predicate, compile_condition, explain, local_date
 from pmo_bot.rules.context import EvaluationContext
 from pmo_bot.rules.goals import ancestors_of, with_commitments
 from pmo_bot.rules.metrics import Metrics
 from pmo_bot.rules.model import Rule, RuleSet, Scope
-from pmo_bot.rules.templating import Template, compile_template
+from pmo_bot.rules.templating import NUMBERS_VARIABLE, Template, compile_template
+
+log = logs.get_logger(__name__)
+
+TEMPLATE_FALLBACK_MESSAGE = (
+    "This rule fails on this issue; its explanation could not be written (the PMO has been told)."
+)
+TEMPLATE_FALLBACK_REMEDIATION = "See the rule's title and the Observed and Expected lines, or ask the PMO."
 
 _Traits = tuple[str, str, str, int, str]  # folded type, project, status category, level, folded status
 
@@ -67,6 +75,7 @@ class Evaluation:
     findings: tuple[Finding, ...]
     failing: frozenset[tuple[str, str]]
     evaluations: int  # rule x item checks performed (for benchmarks and run summaries)
+    template_errors: tuple[tuple[str, str], ...] = ()  # (rule id, item key) whose message or fix failed to render
 
 
 def compile_rules(ruleset: RuleSet) -> CompiledRules:
@@ -124,6 +133,7 @@ def evaluate_detailed(
             children.setdefault(item.parent_key, []).append(item)
     findings: list[Finding] = []
     failing: set[tuple[str, str]] = set()
+    template_errors: list[tuple[str, str]] = []
     evaluations = 0
     today, tz = context.today, context.tz
     for item in items:
@@ -135,14 +145,16 @@ def evaluate_detailed(
         for rule in candidates:
             if not _item_match(rule.rule.scope, item):
                 continue
+            if rule.rule.scope.jql is not None and not context.in_jql_scope(rule.rule.scope.jql, item.key):
+                continue
             evaluations += 1
             if (rule.when is not None and not rule.when(view)) or rule.check(view):
                 continue
-            finding = _failure(rule, view, context, mode, failing)
+            finding = _failure(rule, view, context, mode, failing, template_errors)
             if finding is not None:
                 findings.append(finding)
     findings.sort(key=lambda f: (f.rule_id, f.item_key))
-    return Evaluation(tuple(findings), frozenset(failing), evaluations)
+    return Evaluation(tuple(findings), frozenset(failing), evaluations, tuple(template_errors))
 
 
 def _failure(
@@ -151,6 +163,7 @@ def _failure(
     context: EvaluationContext,
     mode: Mode,
     failing: set[tuple[str, str]],
+    template_errors: list[tuple[str, str]] | None = None,
 ) -> Finding | None:
     rule, item, today = compiled.rule, view.item, context.today
     status = grace_status(rule, item, context)
@@ -170,9 +183,18 @@ def _failure(
         "observed": observed,
         "expected": expected,
         "today": today,
+        NUMBERS_VARIABLE: context.numbers,
     }
-    message = compiled.message.render(variables)
-    remediation = compiled.remediation.render(variables)
+    message, message_error = compiled.message.render_checked(variables)
+    remediation, remediation_error = compiled.remediation.render_checked(variables)
+    if message_error or remediation_error:
+        # An authoring fault must not reach Jira as template text: a neutral sentence instead, and the error is
+        # counted per rule (run summary) and logged for the rule's author.
+        log.warning("template_failed", rule_id=rule.id, item_key=item.key, error=message_error or remediation_error)
+        if template_errors is not None:
+            template_errors.append((rule.id, item.key))
+        message = message if not message_error else TEMPLATE_FALLBACK_MESSAGE
+        remediation = remediation if not remediation_error else TEMPLATE_FALLBACK_REMEDIATION
     waiver = context.waiver_for(rule.id, item.key)
     waiver_text = waiver.describe() if waiver is not None else None
     return Finding(

@@ -12,13 +12,10 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from pmo_bot.domain import Item
 from pmo_bot.rules.context import EvaluationContext, Goal, GoalLink
-
-if TYPE_CHECKING:
-    from pmo_bot.rules.metrics import Metrics
+from pmo_bot.rules.metricsource import MetricSource
 
 MAX_DEPTH = 10  # hierarchy levels walked upwards; also stops parent cycles in odd data
 
@@ -98,54 +95,54 @@ def with_commitments(ctx: EvaluationContext, items: Iterable[Item]) -> Evaluatio
     return dataclasses.replace(ctx, goal_committed=commitments(items, ctx))
 
 
-def _resolution(m: Metrics) -> Resolution:
+def _resolution(m: MetricSource) -> Resolution:
     found: Resolution = m.memo("_goal", lambda s: resolve(s.item, s.ancestors, s.ctx))
     return found
 
 
-def goal_ref(m: Metrics) -> str | None:
+def goal_ref(m: MetricSource) -> str | None:
     return _resolution(m)[0]
 
 
-def goal_id(m: Metrics) -> str | None:
+def goal_id(m: MetricSource) -> str | None:
     goal = _resolution(m)[1]
     return None if goal is None else goal.id
 
 
-def goal_name(m: Metrics) -> str | None:
+def goal_name(m: MetricSource) -> str | None:
     goal = _resolution(m)[1]
     return None if goal is None else goal.name
 
 
-def goal_known(m: Metrics) -> bool:
+def goal_known(m: MetricSource) -> bool:
     return _resolution(m)[1] is not None
 
 
-def goal_active(m: Metrics) -> bool | None:
+def goal_active(m: MetricSource) -> bool | None:
     goal = _resolution(m)[1]
     return None if goal is None else goal.active
 
 
-def goal_inherited(m: Metrics) -> bool:
+def goal_inherited(m: MetricSource) -> bool:
     return _resolution(m)[2]
 
 
-def goal_period_end(m: Metrics) -> date | None:
+def goal_period_end(m: MetricSource) -> date | None:
     goal = _resolution(m)[1]
     return None if goal is None else goal.period_end
 
 
-def goal_budget_envelope(m: Metrics) -> float | None:
+def goal_budget_envelope(m: MetricSource) -> float | None:
     goal = _resolution(m)[1]
     return None if goal is None else goal.budget_envelope
 
 
-def goal_committed_budget(m: Metrics) -> float | None:
+def goal_committed_budget(m: MetricSource) -> float | None:
     goal, committed = _resolution(m)[1], m.ctx.goal_committed
     return None if goal is None or committed is None else committed.get(goal.id, 0.0)
 
 
-def goal_envelope_ratio(m: Metrics) -> float | None:
+def goal_envelope_ratio(m: MetricSource) -> float | None:
     envelope, committed = goal_budget_envelope(m), goal_committed_budget(m)
     if envelope is None or committed is None or envelope <= 0:
         return None

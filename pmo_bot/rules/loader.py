@@ -18,6 +18,7 @@ from pmo_bot.rules.limits import file_too_large
 from pmo_bot.rules.model import AllOf, AnyOf, Condition, NotOf, Rule, RuleSet, Test
 from pmo_bot.rules.problems import Problem, did_you_mean
 from pmo_bot.rules.rulefile import read_rule_file
+from pmo_bot.rules.supersede import find_cycle
 from pmo_bot.rules.supporting import Rates, Strategy, read_rates, read_strategy, read_waivers, waiver_paths
 from pmo_bot.rules.validate import Located
 from pmo_bot.rules.yamlsource import Document, parse
@@ -151,6 +152,7 @@ def check(paths: Sequence[str | FsPath], *, today: date | None = None) -> tuple[
             if not found:
                 waiver_docs.append((doc, waiver_paths(doc)))
     ruleset = RuleSet(tuple(rules))
+    problems.extend(supersession_problems(rule_sources, ruleset))
     for doc, paths_ in waiver_docs:
         problems.extend(waiver_problems(doc, paths_, waivers, ruleset, today))
     if sources.strategy and strategy.goals is not None:
@@ -182,6 +184,26 @@ def waiver_problems(
         if today is not None and waiver.expired(today):
             message = f"expired on {waiver.expires.isoformat()}: it no longer applies; remove or renew it"
             problems.append(located.problem((*path, "expires"), message, warning=True))
+    return problems
+
+
+def supersession_problems(rule_sources: dict[str, tuple[Document, int]], ruleset: RuleSet) -> list[Problem]:
+    """``supersedes:`` must name rules that exist, and must not go round in a circle."""
+    problems = []
+    direct: dict[str, tuple[str, ...]] = {}
+    for rule in ruleset.rules:
+        doc, index = rule_sources[rule.id]
+        for position, other in enumerate(rule.supersedes):
+            if ruleset.get(other) is None:
+                hint = did_you_mean(other, ruleset.ids)
+                where = ("rules", index, "supersedes", position)
+                problems.append(Located(doc).problem(where, f"supersedes unknown rule '{other}'{hint}"))
+        direct[rule.id] = tuple(other for other in rule.supersedes if ruleset.get(other) is not None)
+    cycle = find_cycle(direct)
+    if cycle is not None:
+        doc, index = rule_sources[cycle[0]]
+        message = f"supersedes goes round in a circle: {' -> '.join(cycle)} (a rule cannot hide itself)"
+        problems.append(Located(doc).problem(("rules", index, "supersedes"), message))
     return problems
 
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pmo_bot.domain import EMPTY, Mode, Severity, StatusCategory
+from pmo_bot.rules.supersede import closure
 
 SubjectKind = Literal["field", "metric"]
 RefKind = Literal["field", "metric", "param"]
 DaysMode = Literal["since", "until"]
+MissingMode = Literal["passes", "fails"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Test:
     value: Any = None
     days: DaysMode | None = None
     path: tuple[str | int, ...] = ()  # where it sits in the rule, for messages
+    missing: MissingMode | None = None  # the test's result when the subject has no value; None: the operator's
 
     def describe_subject(self) -> str:
         base = self.name
@@ -136,6 +139,7 @@ class Rule:
     when: Condition | None = None
     grace: Grace = field(default_factory=Grace)
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    supersedes: tuple[str, ...] = ()  # rule ids this rule's finding hides from the comment (see rules.supersede)
     source: str = ""  # "file:line" of the rule, for listings and explanations
 
 
@@ -149,6 +153,11 @@ class RuleSet:
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    @property
+    def supersedes(self) -> dict[str, frozenset[str]]:
+        """Each rule id -> every rule id its finding hides, transitively (the loader has rejected cycles)."""
+        return closure({rule.id: rule.supersedes for rule in self.rules if rule.supersedes})
 
     def only(self, rule_ids: frozenset[str]) -> RuleSet:
         return RuleSet(tuple(rule for rule in self.rules if rule.id in rule_ids))

@@ -13,12 +13,16 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from pmo_bot.domain import Item, Mode, Severity
-from pmo_bot.rules.conditions import ConditionReader
+from pmo_bot.rules.conditions import ORDERINGS, ConditionReader, can_be_missing
 from pmo_bot.rules.metrics import METRICS
 from pmo_bot.rules.model import (
     STATUS_CATEGORY_NAMES,
+    AllOf,
+    AnyOf,
+    Condition,
     Exclusions,
     Grace,
+    NotOf,
     Rule,
     Scope,
 )
@@ -66,7 +70,8 @@ def read_rule_file(doc: Document) -> ReadRules:
 
 def _has_problem(located: Located, path: Path, problems: list[Problem]) -> bool:
     label = located.problem(path, "").where
-    return any(p.where == label or p.where.startswith(label + " >") for p in problems)
+    # Only errors count: a warning about an earlier rule of the same id must not hide this one's problems.
+    return any(not p.warning and (p.where == label or p.where.startswith(label + " >")) for p in problems)
 
 
 @dataclass
@@ -89,6 +94,8 @@ class RuleReader:
         conditions = ConditionReader(self.located, self.path, self.params, self.problems, self.used)
         check = conditions.condition(data["check"], ("check",))
         when = conditions.condition(data["when"], ("when",)) if "when" in data else None
+        if check is not None:
+            self.warnings.extend(self.missing_stance(check))
         scope = self.scope(data.get("scope") or {})
         for key in ("message", "remediation"):
             self.template(data[key], (key,))
@@ -116,8 +123,24 @@ class RuleReader:
             when=when,
             grace=Grace(grace.get("held_for_days", 0), grace.get("min_age_days", 0)),
             params=MappingProxyType(self.params),
+            supersedes=tuple(data.get("supersedes") or ()),
             source=f"{self.located.doc.file}:{line}",
         )
+
+    def missing_stance(self, condition: Condition, negated: bool = False) -> list[Problem]:
+        """Warnings for ordering tests in ``check`` on a subject that can be missing, with no ``missing:``."""
+        if isinstance(condition, AllOf | AnyOf):
+            return [w for sub in condition.conditions for w in self.missing_stance(sub, negated)]
+        if isinstance(condition, NotOf):
+            return self.missing_stance(condition.condition, not negated)
+        if condition.missing is not None or condition.op not in ORDERINGS or not can_be_missing(condition):
+            return []
+        outcome = "passes this check silently" if negated else "fails this check (a finding)"
+        message = (
+            f"'{condition.op}' on {condition.subject} '{condition.name}', which can be missing: an item without a "
+            f"value {outcome}; say so with 'missing: fails' or 'missing: passes'"
+        )
+        return [replace(self.located.problem((*self.path, *condition.path), message), warning=True)]
 
     # --- scope and templates ----------------------------------------------------------------------------
 

@@ -8,10 +8,8 @@ instant is read as UTC. Ages never go below 0 (clock skew can put ``updated`` a 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pmo_bot.rules.metrics import Metrics
+from pmo_bot.rules.metricsource import MetricSource
 
 DUE_DATE_FIELDS = frozenset({"duedate", "due date"})  # Jira's changelog names for the due date
 
@@ -34,18 +32,18 @@ def parse_change_date(value: str | None) -> date | None:
         return None
 
 
-def _days_since(m: Metrics, instant: datetime | None) -> int | None:
+def _days_since(m: MetricSource, instant: datetime | None) -> int | None:
     if instant is None:
         return None
     return max(0, (m.ctx.today - local_date(instant, m.ctx.tz)).days)
 
 
-def days_until_due(m: Metrics) -> int | None:
+def days_until_due(m: MetricSource) -> int | None:
     due = m.item.due_date
     return None if due is None else (due - m.ctx.today).days
 
 
-def days_overdue(m: Metrics) -> int | None:
+def days_overdue(m: MetricSource) -> int | None:
     due = m.item.due_date
     if due is None:
         return None
@@ -54,7 +52,7 @@ def days_overdue(m: Metrics) -> int | None:
     return max(0, (m.ctx.today - due).days)
 
 
-def planned_elapsed_ratio(m: Metrics) -> float | None:
+def planned_elapsed_ratio(m: MetricSource) -> float | None:
     start, due = m.item.start_date, m.item.due_date
     if start is None or due is None or due < start:
         return None
@@ -65,7 +63,7 @@ def planned_elapsed_ratio(m: Metrics) -> float | None:
     return min(1.0, max(0.0, ratio))
 
 
-def due_date_slips(m: Metrics) -> int:
+def due_date_slips(m: MetricSource) -> int:
     """Due-date changes to a later date. Setting a first date, clearing it or pulling it in is no slip."""
     slips = 0
     for change in m.item.changelog:
@@ -77,11 +75,13 @@ def due_date_slips(m: Metrics) -> int:
     return slips
 
 
-def days_since_update(m: Metrics) -> int | None:
-    return _days_since(m, m.item.updated)
+def days_since_update(m: MetricSource) -> int | None:
+    """Since a person last changed the issue (``last_activity``: the bot's own writes move ``updated`` and must
+    not make a stale issue look active); ``updated`` where activity is unknown."""
+    return _days_since(m, m.item.last_activity or m.item.updated)
 
 
-def days_in_status(m: Metrics) -> int | None:
+def days_in_status(m: MetricSource) -> int | None:
     """Since ``status_changed``; else the last status change in the changelog; else since creation."""
     item = m.item
     entered = item.status_changed
@@ -91,5 +91,5 @@ def days_in_status(m: Metrics) -> int | None:
     return _days_since(m, entered)
 
 
-def age_days(m: Metrics) -> int | None:
+def age_days(m: MetricSource) -> int | None:
     return _days_since(m, m.item.created)

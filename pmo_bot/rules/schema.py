@@ -106,6 +106,10 @@ def _test() -> Schema:
             "op": {"enum": list(OPERATORS), "description": "the comparison"},
             "value": value,
             "days": {"enum": ["since", "until"], "description": "compare whole days since/until the date"},
+            "missing": {
+                "enum": ["passes", "fails"],
+                "description": "what the test says when the subject has no value (default: an ordering fails)",
+            },
         },
         ("op",),
         description="a test: field or metric, op, value",
@@ -143,6 +147,12 @@ def _rule() -> Schema:
             "owner": {"type": "string"},
             "docs": {"type": "string"},
             "mode": {"enum": ["audit", "enforce"], "description": "overrides the global mode"},
+            "supersedes": {
+                "type": "array",
+                "items": {"type": "string", "pattern": ID_PATTERN},
+                "uniqueItems": True,
+                "description": "rule ids whose findings this rule's finding hides from the comment on the same item",
+            },
             "scope": _scope(),
             "when": {"$ref": "#/$defs/condition"},
             "check": {"$ref": "#/$defs/condition"},

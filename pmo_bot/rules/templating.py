@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes, pass_context
 from jinja2.meta import find_undeclared_variables
 
 from pmo_bot.rules.jinjalimits import BoundedEnvironment, render_bounded, static_problems
 from pmo_bot.rules.problems import did_you_mean
+from pmo_bot.wording import Numbers
 
 VARIABLES: Mapping[str, str] = {
     "item": "the item: its fields, e.g. item.key, item.due_date, item.extra.sponsor",
@@ -30,6 +31,36 @@ VARIABLES: Mapping[str, str] = {
 RULE_ATTRIBUTES = frozenset({"id", "title", "category", "severity", "owner", "docs", "description", "mode"})
 
 _ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+NUMBERS_VARIABLE = "_numbers"  # the engine passes the run's formatters (locale, currency) under this name
+
+
+def _numbers(context: Any) -> Numbers:
+    found = context.get(NUMBERS_VARIABLE)
+    return found if isinstance(found, Numbers) else Numbers()
+
+
+@pass_context
+def _money(context: Any, value: Any, cents: bool = False) -> str:
+    return _numbers(context).money(value, cents)
+
+
+@pass_context
+def _percent(context: Any, value: Any, digits: int = 0) -> str:
+    return _numbers(context).percent(value, digits)
+
+
+@pass_context
+def _days(context: Any, value: Any) -> str:
+    return _numbers(context).days(value)
+
+
+@pass_context
+def _date(context: Any, value: Any) -> str:
+    return _numbers(context).date(value)
+
+
+# People's words for rule authors (docs/rules.md, "Template filters"): formatted as comments and the report do.
+_ENV.filters.update({"money": _money, "percent": _percent, "days": _days, "date": _date})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +80,17 @@ def check_template(source: str, attributes: Mapping[str, Set[str] | None]) -> li
     except TemplateSyntaxError as error:
         return [TemplateProblem(f"template syntax error: {error.message}", error.lineno or 1)]
     problems = [TemplateProblem(f"template limit: {message}", line) for message, line in static_problems(tree)]
+    unknown: list[TemplateProblem] = []
+    for used in tree.find_all(nodes.Filter):
+        if used.name not in _ENV.filters:
+            hint = did_you_mean(used.name, _ENV.filters)
+            unknown.append(TemplateProblem(f"unknown template filter '{used.name}'{hint}", used.lineno or 1))
+    for test in tree.find_all(nodes.Test):
+        if test.name not in _ENV.tests:
+            hint = did_you_mean(test.name, _ENV.tests)
+            unknown.append(TemplateProblem(f"unknown template test '{test.name}'{hint}", test.lineno or 1))
+    if unknown:
+        return problems + unknown  # Jinja's name analysis below cannot run past an unknown filter or test
     for name in sorted(find_undeclared_variables(tree)):
         if name not in attributes:
             hint = did_you_mean(name, attributes)
@@ -86,12 +128,17 @@ class Template:
     compiled: Any
 
     def render(self, variables: Mapping[str, Any]) -> str:
+        text, error = self.render_checked(variables)
+        return text if error is None else f"{self.source.strip()} [could not be rendered: {error}]"
+
+    def render_checked(self, variables: Mapping[str, Any]) -> tuple[str, str | None]:
+        """``(text, None)``, or ``("", why)`` when the template fails for these values."""
         try:
-            return render_bounded(self.compiled, variables).strip()
+            return render_bounded(self.compiled, variables).strip(), None
         except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as error:
-            return f"{self.source.strip()} [could not be rendered: {error}]"
+            return "", f"{type(error).__name__}: {error}"
         except (RecursionError, MemoryError) as error:  # a macro calling itself; a build no limit foresaw
-            return f"{self.source.strip()} [could not be rendered: {type(error).__name__}]"
+            return "", type(error).__name__
 
 
 def compile_template(source: str) -> Template:

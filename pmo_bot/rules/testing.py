@@ -6,7 +6,7 @@ the fixture file, so a broken rule or a wrong test is obvious at a glance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
 
@@ -15,6 +15,7 @@ from pmo_bot.rules.engine import CompiledRules, compile_rules, evaluate
 from pmo_bot.rules.fixtures import Case, Expectation, Fixture, read_fixture
 from pmo_bot.rules.loader import Bundle, read_document
 from pmo_bot.rules.problems import Problem, did_you_mean
+from pmo_bot.rules.supersede import superseded
 from pmo_bot.rules.validate import Located
 
 _EXACT = ("severity", "observed", "expected")
@@ -45,7 +46,7 @@ def load_fixtures(bundle: Bundle, paths: Sequence[FsPath]) -> tuple[list[Fixture
         problems.extend(found)
         if fixture is None or found:
             continue
-        unknown = _unknown_rules(bundle, fixture)
+        unknown = _unknown_rules(bundle, fixture) + _undeclared_jql(bundle, fixture)
         problems.extend(unknown)
         if not unknown:
             fixtures.append(fixture)
@@ -70,6 +71,29 @@ def _unknown_rules(bundle: Bundle, fixture: Fixture) -> list[Problem]:
     return problems
 
 
+def _undeclared_jql(bundle: Bundle, fixture: Fixture) -> list[Problem]:
+    """A case must say which keys each tested rule's ``scope.jql`` returns (a test runs without Jira), and
+    declare no fragment that no tested rule uses (a typo would otherwise leave the rule out of scope)."""
+    located = Located(fixture.doc)
+    ruleset = bundle.ruleset if fixture.rules is None else bundle.ruleset.only(fixture.rules)
+    used = {rule.scope.jql: rule.id for rule in ruleset.rules if rule.scope.jql}
+    problems = []
+    for index, case in enumerate(fixture.cases):
+        for fragment, rule_id in used.items():
+            if fragment not in case.jql_scopes:
+                problems.append(
+                    located.problem(
+                        ("cases", index),
+                        f"rule '{rule_id}' has scope.jql {fragment!r}: list the keys it returns in this case "
+                        f"(jql: {{{fragment!r}: [KEY-1, ...]}})",
+                    )
+                )
+        for fragment in case.jql_scopes:
+            if fragment not in used:
+                problems.append(located.problem(("cases", index, "jql"), f"no tested rule has scope.jql {fragment!r}"))
+    return problems
+
+
 def run_fixture(bundle: Bundle, fixture: Fixture, compiled: CompiledRules | None = None) -> list[CaseResult]:
     ruleset = bundle.ruleset if fixture.rules is None else bundle.ruleset.only(fixture.rules)
     rules = compiled if compiled is not None and fixture.rules is None else compile_rules(ruleset)
@@ -81,14 +105,24 @@ def run_fixture(bundle: Bundle, fixture: Fixture, compiled: CompiledRules | None
     )
     results = []
     for case in fixture.cases:
-        context = local.context(case.today, first_seen=case.first_seen)
+        context = local.context(case.today, first_seen=case.first_seen, jql_scopes=case.jql_scopes)
         findings = evaluate(rules, case.items, context)
-        failures = tuple(_compare(fixture, case, findings))
+        hidden = _hidden_by(findings, ruleset.supersedes)
+        failures = tuple(_compare(fixture, case, findings, hidden))
         results.append(CaseResult(fixture.file, case.name, failures))
     return results
 
 
-def _compare(fixture: Fixture, case: Case, findings: list[Finding]) -> list[str]:
+def _hidden_by(findings: list[Finding], hides: Mapping[str, frozenset[str]]) -> dict[tuple[str, str], str]:
+    """Superseded (rule id, item key) -> the rule whose finding hides it (the first in id order)."""
+    hidden = superseded((f for f in findings if not f.waived), hides)
+    fired = {(f.rule_id, f.item_key) for f in findings if not f.waived}
+    return {
+        pair: min(r for r, key in fired if key == pair[1] and pair[0] in hides.get(r, frozenset())) for pair in hidden
+    }
+
+
+def _compare(fixture: Fixture, case: Case, findings: list[Finding], hidden: Mapping[tuple[str, str], str]) -> list[str]:
     produced = {(f.rule_id, f.item_key): f for f in findings}
     failures = []
     for expectation in case.expectations:
@@ -107,16 +141,23 @@ def _compare(fixture: Fixture, case: Case, findings: list[Finding]) -> list[str]
                 f"    observed: {finding.observed}\n    expected: {finding.expected}\n    message:  {finding.message}"
             )
         elif finding is not None:
-            failures.extend(f"{place}: {diff}" for diff in _differences(expectation, finding))
+            failures.extend(f"{place}: {diff}" for diff in _differences(expectation, finding, hidden))
     return failures
 
 
-def _differences(expectation: Expectation, finding: Finding) -> list[str]:
+def _differences(expectation: Expectation, finding: Finding, hidden: Mapping[tuple[str, str], str]) -> list[str]:
     differences = []
     head = f"finding of '{expectation.rule}' on {expectation.item}"
+    hider = hidden.get((finding.rule_id, finding.item_key))
     for key, wanted in expectation.checks.items():
         if key == "waived":
             actual: object = finding.waived
+            ok = actual == wanted
+        elif key == "shown_in_comment":
+            actual = not finding.waived and hider is None
+            ok = actual == wanted
+        elif key == "superseded_by":
+            actual = hider or "not superseded"
             ok = actual == wanted
         else:
             actual = str(getattr(finding, key))

@@ -21,7 +21,19 @@ from tests.e2e.conftest import REPO
 from tests.e2e.runs import jira_writes, set_faults
 
 TOKEN = "tok-7c1e-DO-NOT-PRINT"  # recognisable, so that any echo of it shows
-SUMMARY_KEYS = {"run_id", "status", "dry_run", "sync", "coverage", "findings", "comments", "duration_seconds"}
+SUMMARY_KEYS = {
+    "run_id",
+    "status",
+    "dry_run",
+    "sync",
+    "coverage",
+    "findings",
+    "comments",
+    "template_errors",
+    "warnings",
+    "scopes",
+    "duration_seconds",
+}
 
 
 @pytest.fixture(params=["cloud", "datacenter"])

@@ -72,13 +72,13 @@ def test_rules_test_passes_on_the_example(rules_dir: Path) -> None:
 
 def test_rules_test_shows_a_diff_and_fails(rules_dir: Path) -> None:
     fixture = rules_dir / "tests" / "example.yaml"
-    fixture.write_text(fixture.read_text().replace("observed: due_date is empty", "observed: due_date is blank"))
+    fixture.write_text(fixture.read_text().replace("observed: no due date", "observed: due date is blank"))
 
     result = runner.invoke(app, ["test", str(rules_dir)])
 
     assert result.exit_code == 1
     assert "FAIL" in result.output
-    assert "expected observed to be\n    - due_date is blank\n    + due_date is empty" in result.output
+    assert "expected observed to be\n    - due date is blank\n    + no due date" in result.output
     assert "1 passed, 1 failed" in result.output
 
 

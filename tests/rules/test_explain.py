@@ -51,5 +51,5 @@ def test_trace_gives_each_rule_a_verdict_and_reasons(tmp_path: Path) -> None:
         "waived": "waived",
         "failing": "fails",
     }
-    assert traces["failing"].reasons == (("budget is empty", "budget > 0"),)
+    assert traces["failing"].reasons == (("no budget", "budget above €0"),)
     assert traces["held"].detail == "failing since 2026-11-26; reported after 5 days"

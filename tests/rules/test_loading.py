@@ -153,7 +153,7 @@ def test_an_unused_parameter_is_a_warning_not_an_error(tmp_path: Path) -> None:
     path.write_text(
         "rules:\n  - id: r\n    title: T\n    category: c\n    severity: info\n"
         "    params:\n      limit: 3\n      spare: 4\n      shown: 5\n"
-        "    check: {field: budget, op: le, value: {param: limit}}\n"
+        "    check: {field: budget, op: le, value: {param: limit}, missing: passes}\n"
         "    message: '{{ params.shown }}'\n    remediation: r\n"
     )
 

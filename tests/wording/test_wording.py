@@ -43,7 +43,8 @@ def test_metric_phrases_read_like_people_write() -> None:
     assert say("cpi", 0.53, n) == "earns €0.53 of value per €1 spent"
     assert say("days_overdue", 12, n) == "12 days overdue"
     assert say("has_assignee", False, n) == "no one is assigned"
-    assert say("budget", None, n) == "budget is not known"
+    assert say("budget", None, n) == "no budget set"
+    assert say("cost", None, n) == "cost so far: not known"
     assert label_of("eac_ratio") == "forecast against budget"
 
 
