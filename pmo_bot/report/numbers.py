@@ -76,12 +76,12 @@ def count(value: object, locale: str = DEFAULT_LOCALE) -> str:
     return DASH if number is None else Numbers(locale).number(round(number), 0)
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | None, locale: str = DEFAULT_LOCALE) -> str:
+    """The locale's medium date (Nov 21, 2026), as in the comments; a moment also gets its time and zone."""
     if value is None:
         return DASH
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
-    return value.isoformat()
+    text = Numbers(locale).date(value)
+    return f"{text} {value:%H:%M %Z}".strip() if isinstance(value, datetime) else text
 
 
 _WORD_JOINER = "\u2060"  # invisible; no line break on either side (UAX #14, LB11)

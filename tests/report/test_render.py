@@ -194,4 +194,4 @@ def test_keys_dates_and_amounts_do_not_wrap_inside_a_cell(report: PortfolioRepor
     body = render_storage(report, CHARTS)
     assert ">PAY-\u20601</a>" in body  # the link text holds together; the link itself is the plain key
     assert 'href="https://jira.example.com/browse/PAY-1"' in body
-    assert "2026-\u206011-\u206021" in body
+    assert "Nov\u00a021,\u00a02026" in body  # the locale's date, as in the comments, on one line
