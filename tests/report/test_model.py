@@ -167,3 +167,20 @@ def test_this_weeks_trend_point_matches_what_check_runs_record() -> None:
         recorded["burn"],
         recorded["overdue"],
     )
+
+
+def test_the_portfolio_status_is_never_milder_than_its_projects() -> None:
+    from pmo_bot.report.rag import portfolio
+
+    green: tuple[Rag, tuple[str, ...]] = (Rag.GREEN, ())
+    five = [("A", Rag.RED), ("B", Rag.RED), ("C", Rag.AMBER), ("D", Rag.GREEN), ("E", Rag.GREEN)]
+    default = RagPolicy()
+    assert portfolio(green, five, default) == (
+        Rag.RED, ("2 of 5 projects off track: A, B", "1 of 5 at risk: C")
+    )  # fmt: skip
+    lenient = RagPolicy(projects_red_share=0.5, projects_amber_share=1.0)
+    assert portfolio(green, five, lenient) == (Rag.AMBER, ("2 of 5 projects off track: A, B",))  # any red: amber
+    assert portfolio(green, [("A", Rag.AMBER), ("B", Rag.GREEN)], RagPolicy(projects_amber_share=0.5))[0] is Rag.AMBER
+    assert portfolio(green, [("A", Rag.AMBER), ("B", Rag.GREEN), ("C", Rag.GREEN)],
+                     RagPolicy(projects_amber_share=0.5))[0] is Rag.GREEN  # fmt: skip
+    assert portfolio((Rag.RED, ("CPI 0.70",)), [("A", Rag.GREEN)], default) == (Rag.RED, ("CPI 0.70",))
