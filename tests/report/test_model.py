@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from pmo_bot.domain import Severity
 from pmo_bot.portfolio import weekly_metrics
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.model import build_report
@@ -184,3 +185,20 @@ def test_the_portfolio_status_is_never_milder_than_its_projects() -> None:
     assert portfolio(green, [("A", Rag.AMBER), ("B", Rag.GREEN), ("C", Rag.GREEN)],
                      RagPolicy(projects_amber_share=0.5))[0] is Rag.GREEN  # fmt: skip
     assert portfolio((Rag.RED, ("CPI 0.70",)), [("A", Rag.GREEN)], default) == (Rag.RED, ("CPI 0.70",))
+
+
+def test_compliance_counts_only_the_items_the_rules_govern() -> None:
+    from pmo_bot.rules.model import Rule, RuleSet, Scope, Test
+
+    check = Test("field", "summary", "present")
+    epics_only = Rule(
+        "epic-rule", "t", "c", Severity.ERROR, check, "m", "r", scope=Scope(issue_types=frozenset({"epic"}))
+    )
+    h = build_report(builders.inputs(ruleset=RuleSet((epics_only,)))).headline
+    assert h.governed == 3  # PAY-1, OPS-1, OPS-5: the stories are not what this rule set checks
+    assert [(t.issue_type, t.total) for t in h.errors_by_type] == [("Epic", 3)]
+    jql = Rule("ops-rule", "t", "c", Severity.ERROR, check, "m", "r", scope=Scope(jql="project = OPS"))
+    inputs = builders.inputs(ruleset=RuleSet((jql,)))
+    known = dataclasses.replace(inputs.context, jql_scopes={"project = OPS": frozenset({"OPS-1", "OPS-2"})})
+    assert build_report(dataclasses.replace(inputs, context=known)).headline.governed == 2
+    assert build_report(inputs).headline.governed == 8  # what Jira returned is not known here: every item counts
