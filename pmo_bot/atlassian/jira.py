@@ -135,12 +135,12 @@ class JiraClient:
             yield from self._search_dc(jql, fields, expand, properties)
 
     def search_keys(self, jql: str) -> list[str]:
-        """The keys of every issue ``jql`` matches (no fields: large pages). A refused JQL is a 400 whose
-        message is Jira's (``RemoteError``)."""
+        """The keys of every issue ``jql`` matches (only ``key`` asked for: Cloud's enhanced search returns just
+        ``id`` otherwise; large pages). A refused JQL is a 400 whose message is Jira's (``RemoteError``)."""
         if self.flavor == "cloud":
-            pages = self._search_cloud(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+            pages = self._search_cloud(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         else:
-            pages = self._search_dc(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+            pages = self._search_dc(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
 
     def _search_cloud(

@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +35,9 @@ from pmo_bot.ops import metrics
 log = logs.get_logger(__name__)
 
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+# The run lease's fencing check for writes sent from this context, for clients built where no session is handed
+# in (the report's Confluence client); ``PoliteSession.write_guard`` takes precedence.
+WRITE_GUARD: ContextVar[Callable[[], None] | None] = ContextVar("pmo_bot_write_guard", default=None)
 # Transport failures: refused, reset, timed out, or cut mid-answer. A cut body surfaces from requests as
 # ChunkedEncodingError, which is not a ConnectionError, so it is named here explicitly.
 NETWORK_ERRORS: tuple[type[Exception], ...] = (
@@ -147,6 +151,8 @@ class PoliteSession(requests.Session):
         self.timeout = timeout
         self.rng = rng or random.Random()  # jitter only, not security
         self.retries = 0
+        # Called just before each write is sent (after any throttle pause): the run lease's fencing check.
+        self.write_guard: Callable[[], None] | None = None
 
     @property
     def library_timeout(self) -> int:
@@ -175,9 +181,13 @@ class PoliteSession(requests.Session):
         is_write = method_s.upper() in ("POST", "PUT", "DELETE")
         repeatable = is_repeatable(method_s, url_s)
         path = urlsplit(url_s).path
+        changes = is_write and not _READ_ONLY_POST.search(path)
 
         def attempt() -> requests.Response:
             self.throttle.wait(endpoint, issue, is_write)
+            guard = self.write_guard or WRITE_GUARD.get()
+            if changes and guard is not None:
+                guard()
             try:
                 response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
             except NETWORK_ERRORS:

@@ -38,7 +38,8 @@ def check(
 ) -> None:
     """Check the portfolio against the PMO rules and reconcile the bot's comments.
 
-    Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error.
+    Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error, 3 another
+    run holds the lease (waited lease_wait_seconds).
     """
     settings = load_settings(config)
     options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -56,7 +56,19 @@ def find_own_comment(jira: JiraPort, key: str, me: BotIdentity) -> str | None:
 
 
 class CommentWriter:
-    def __init__(self, jira: JiraPort, store: Store, me: BotIdentity, *, today: date, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        jira: JiraPort,
+        store: Store,
+        me: BotIdentity,
+        *,
+        today: date,
+        clock: Callable[[], datetime],
+        known_absent: Collection[str] = frozenset(),
+    ):
+        """``known_absent``: issues on which the bot has certainly no comment (``check.no_comment_yet``): a
+        create there skips the look-up for one of its own."""
+        self.known_absent = known_absent
         self.jira = jira
         self.store = store
         self.me = me
@@ -147,10 +159,11 @@ class CommentWriter:
 
     def _create(self, key: str, body: Any) -> tuple[str, int]:
         """Create the comment unless one of ours is already there. Returns (comment id, 1 if adopted)."""
-        own = find_own_comment(self.jira, key, self.me)
+        own = None if key in self.known_absent else find_own_comment(self.jira, key, self.me)
         if own is not None:
             self.jira.edit_comment(key, own, body)
             return own, 1
+        self.store.comments.intend(key, self.clock())  # until recorded, the next run looks before creating
         try:
             return self.jira.add_comment(key, body), 0
         except RemoteError as error:
