@@ -117,7 +117,9 @@ def compliance_trend(report: PortfolioReport) -> bytes:
         axes.set_ylabel("compliance score")
         axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         handles = axes.get_legend_handles_labels()[0] + findings.get_legend_handles_labels()[0]
-        axes.legend(handles=handles, loc="lower left", frameon=False, fontsize=8)
+        axes.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize=8
+        )  # below the axis label: never over a bar or a point
         axes.set_title("Compliance score and open findings by week")
 
     return _png(draw)

@@ -33,7 +33,7 @@ class Facts:
         self.index = portfolio.index(self.items)
         self._metrics: dict[str, Metrics] = {}
         compiled = compile_rules(inputs.ruleset)
-        self.governed: frozenset[str] = frozenset(i.key for i in self.items if governs(compiled, i))
+        self.governed: frozenset[str] = frozenset(i.key for i in self.items if governs(compiled, i, self.ctx))
         self.open_by_item: dict[str, list[StoredFinding]] = defaultdict(list)
         for stored in inputs.findings:
             if stored.status is FindingStatus.OPEN and stored.finding.item_key in self.index.by_key:

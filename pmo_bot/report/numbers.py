@@ -77,12 +77,24 @@ def count(value: object, locale: str = DEFAULT_LOCALE) -> str:
     return DASH if number is None else Numbers(locale).number(round(number), 0)
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | None, locale: str = DEFAULT_LOCALE) -> str:
+    """The locale's medium date (Nov 21, 2026), as in the comments; a moment also gets its time and zone."""
     if value is None:
         return DASH
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
-    return value.isoformat()
+    text = Numbers(locale).date(value)
+    return f"{text} {value:%H:%M %Z}".strip() if isinstance(value, datetime) else text
+
+
+_WORD_JOINER = "\u2060"  # invisible; no line break on either side (UAX #14, LB11)
+
+
+def nobreak(value: object) -> str:
+    """Text a table cell must not wrap (an issue key, a date, an amount): a word joiner after each hyphen or minus
+    and no-break spaces. Characters, not CSS, because Confluence drops most inline styles."""
+    text = str(value)
+    for mark in ("-", "−"):
+        text = text.replace(mark, mark + _WORD_JOINER)
+    return text.replace(" ", "\u00a0")
 
 
 def plural(number: int, word: str, many: str | None = None) -> str:

@@ -14,7 +14,7 @@ import base64
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,11 @@ def _count(ctx: Context, value: object) -> str:
 
 
 @pass_context
+def _day(ctx: Context, value: date | datetime | None) -> str:
+    return numbers.day(value, _locale(ctx))
+
+
+@pass_context
 def _compact(ctx: Context, value: object) -> str:
     return numbers.compact_money(value, ctx["report"].currency)
 
@@ -119,8 +124,9 @@ def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironm
         index=numbers.index,
         count=_count,
         points=numbers.points,
-        day=numbers.day,
+        day=_day,
         cdata=cdata,
+        nobreak=numbers.nobreak,
     )
     env.globals["plural"] = numbers.plural
     return env

@@ -239,9 +239,16 @@ def fingerprint(*parts: str | None) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def governs(compiled: CompiledRules, item: Item) -> bool:
-    """Whether any rule's scope takes in ``item`` (the report's compliance counts only such items)."""
-    return any(_item_match(rule.rule.scope, item) for rule in compiled.candidates(item))
+def governs(compiled: CompiledRules, item: Item, context: EvaluationContext | None = None) -> bool:
+    """Whether any rule's scope takes in ``item`` (the report's compliance counts only such items). A ``scope.jql``
+    is honoured where ``context`` knows what Jira returned for it; where it does not, the item counts."""
+
+    def jql_ok(jql: str | None) -> bool:
+        if jql is None or context is None or jql not in context.jql_scopes:
+            return True
+        return context.in_jql_scope(jql, item.key)
+
+    return any(_item_match(rule.rule.scope, item) and jql_ok(rule.rule.scope.jql) for rule in compiled.candidates(item))
 
 
 def _item_match(scope: Scope, item: Item) -> bool:

@@ -33,3 +33,5 @@ def test_demo_runs_the_main_job_and_a_second_run_writes_nothing(flavor: str, tmp
     assert second.exit_code == 0, second.output
     assert "0 writes planned, 0 done" in second.output
     assert "published:   unchanged" in second.output
+    assert "0 files written" in second.output  # nothing on Confluence either: no version, no file, no index
+    assert "index:       unchanged" in second.output

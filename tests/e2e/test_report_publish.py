@@ -3,6 +3,7 @@ weeks in a row ("what changed", a past week from its stored snapshot, no-op repu
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -192,3 +193,27 @@ def test_two_weeks_what_changed_a_past_week_from_its_snapshot_and_quiet_republis
     latest = wiki.page(second.published.page_id)
     assert "Steering committee: hold the CRM rollout." in latest["body"]["storage"]["value"]
     assert latest["version"]["minorEdit"] is True  # watchers heard of this week's page once
+
+
+def test_report_settings_order_the_epics_and_judge_the_portfolio(site: RunningSandbox, tmp_path: Path) -> None:
+    """report_epic_order and the rag.projects_* shares, end to end from environment settings (dry run)."""
+    settings = settings_for(site, tmp_path / "pmo.db")
+    check_job(settings)
+    default = report_job(settings, dry_run=True).page.body
+    severity_first = settings_for(site, tmp_path / "pmo.db", PMO_REPORT_EPIC_ORDER="severity",
+                                  PMO_RAG__PROJECTS_RED_SHARE="1.0", PMO_RAG__PROJECTS_AMBER_SHARE="1.0")  # fmt: skip
+    other = report_job(severity_first, dry_run=True).page.body
+
+    def first_epic_row(body: str) -> str:
+        table = body[body.index("<h2>Epics at risk</h2>") :]
+        return table.split("<tr>")[2]
+
+    assert "ERROR" in first_epic_row(other)  # the worst finding first...
+    assert first_epic_row(default) != first_epic_row(other)  # ...where by default the most money at stake leads
+    assert "projects off track" in default
+    for body in (default, other):  # the headline panel takes the status's colour
+        panel = re.match(r'<ac:structured-macro ac:name="(\w+)">', body)
+        status = re.search(r'<ac:parameter ac:name="title">(OFF TRACK|AT RISK|ON TRACK)</ac:parameter>', body)
+        assert panel is not None
+        assert status is not None
+        assert {"OFF TRACK": "warning", "AT RISK": "note", "ON TRACK": "tip"}[status.group(1)] == panel.group(1)

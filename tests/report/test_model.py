@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from pmo_bot.domain import Severity
 from pmo_bot.portfolio import weekly_metrics
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.model import build_report
@@ -167,3 +168,37 @@ def test_this_weeks_trend_point_matches_what_check_runs_record() -> None:
         recorded["burn"],
         recorded["overdue"],
     )
+
+
+def test_the_portfolio_status_is_never_milder_than_its_projects() -> None:
+    from pmo_bot.report.rag import portfolio
+
+    green: tuple[Rag, tuple[str, ...]] = (Rag.GREEN, ())
+    five = [("A", Rag.RED), ("B", Rag.RED), ("C", Rag.AMBER), ("D", Rag.GREEN), ("E", Rag.GREEN)]
+    default = RagPolicy()
+    assert portfolio(green, five, default) == (
+        Rag.RED, ("2 of 5 projects off track: A, B", "1 of 5 at risk: C")
+    )  # fmt: skip
+    lenient = RagPolicy(projects_red_share=0.5, projects_amber_share=1.0)
+    assert portfolio(green, five, lenient) == (Rag.AMBER, ("2 of 5 projects off track: A, B",))  # any red: amber
+    assert portfolio(green, [("A", Rag.AMBER), ("B", Rag.GREEN)], RagPolicy(projects_amber_share=0.5))[0] is Rag.AMBER
+    assert portfolio(green, [("A", Rag.AMBER), ("B", Rag.GREEN), ("C", Rag.GREEN)],
+                     RagPolicy(projects_amber_share=0.5))[0] is Rag.GREEN  # fmt: skip
+    assert portfolio((Rag.RED, ("CPI 0.70",)), [("A", Rag.GREEN)], default) == (Rag.RED, ("CPI 0.70",))
+
+
+def test_compliance_counts_only_the_items_the_rules_govern() -> None:
+    from pmo_bot.rules.model import Rule, RuleSet, Scope, Test
+
+    check = Test("field", "summary", "present")
+    epics_only = Rule(
+        "epic-rule", "t", "c", Severity.ERROR, check, "m", "r", scope=Scope(issue_types=frozenset({"epic"}))
+    )
+    h = build_report(builders.inputs(ruleset=RuleSet((epics_only,)))).headline
+    assert h.governed == 3  # PAY-1, OPS-1, OPS-5: the stories are not what this rule set checks
+    assert [(t.issue_type, t.total) for t in h.errors_by_type] == [("Epic", 3)]
+    jql = Rule("ops-rule", "t", "c", Severity.ERROR, check, "m", "r", scope=Scope(jql="project = OPS"))
+    inputs = builders.inputs(ruleset=RuleSet((jql,)))
+    known = dataclasses.replace(inputs.context, jql_scopes={"project = OPS": frozenset({"OPS-1", "OPS-2"})})
+    assert build_report(dataclasses.replace(inputs, context=known)).headline.governed == 2
+    assert build_report(inputs).headline.governed == 8  # what Jira returned is not known here: every item counts

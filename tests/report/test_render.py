@@ -188,3 +188,10 @@ def test_the_fingerprint_leaves_out_only_the_volatile_text(report: PortfolioRepo
     assert render_storage(report, CHARTS, fingerprinting=True) == render_storage(later, CHARTS, fingerprinting=True)
     more = dataclasses.replace(report, headline=dataclasses.replace(report.headline, open_findings=99))
     assert render_storage(report, CHARTS, fingerprinting=True) != render_storage(more, CHARTS, fingerprinting=True)
+
+
+def test_keys_dates_and_amounts_do_not_wrap_inside_a_cell(report: PortfolioReport) -> None:
+    body = render_storage(report, CHARTS)
+    assert ">PAY-\u20601</a>" in body  # the link text holds together; the link itself is the plain key
+    assert 'href="https://jira.example.com/browse/PAY-1"' in body
+    assert "Nov\u00a021,\u00a02026" in body  # the locale's date, as in the comments, on one line

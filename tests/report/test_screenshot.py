@@ -9,19 +9,25 @@ Run it alone with ``make screenshot``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from pmo_bot.report.model import build_report
+from pmo_bot.report.inputs import ReportInputs
+from pmo_bot.report.model import build, build_report
+from pmo_bot.report.rag import Rag
 from pmo_bot.report.render import render_html, rendered_page
+from pmo_bot.report.weekstate import WeekState
 from pmo_bot.sandbox.confluence.views import page_view_url
 from pmo_bot.sandbox.running import start_sandbox
 from pmo_bot.sandbox.seed.confluence import SPACE_KEY
+from pmo_bot.store.records import WeeklySnapshot
 from tests.report.demo_inputs import demo_inputs
 
 BUILD = Path(__file__).resolve().parents[2] / "build" / "report"
@@ -38,10 +44,37 @@ def screenshot(url: str, out: Path, height: int) -> None:
     )  # fmt: skip
 
 
+def with_last_weeks(inputs: ReportInputs) -> ReportInputs:
+    """The demo as in its fifth published week: four recorded weeks of trend, and last week's stored state a little
+    different, so the page shows "What changed" and a trend line."""
+    _, state = build(inputs)
+    risky = [k for k, e in state.epics.items() if e.at_risk]
+    calm = next(k for k, e in state.epics.items() if not e.at_risk and e.eac is not None)
+    epics = dict(state.epics)
+    for key in risky[:2]:
+        epics[key] = dataclasses.replace(epics[key], at_risk=False)
+    epics[calm] = dataclasses.replace(epics[calm], at_risk=True, at_stake=12_000.0)
+    moved = next(k for k in risky if epics[k].eac)
+    epics[moved] = dataclasses.replace(epics[moved], eac=(epics[moved].eac or 0) * 0.7)
+    previous = WeekState(
+        "2026-W47",
+        {**state.projects, "PAY": Rag.GREEN},
+        epics,
+        (*state.findings[3:], ("alignment", "goal-active", "OPS-1")),
+    )
+    recorded = {"2026-W44": (0.91, 61), "2026-W45": (0.93, 58), "2026-W46": (0.92, 57), "2026-W47": (0.95, 55)}
+    history = tuple(
+        WeeklySnapshot(week, "portfolio", {"compliance_score": score, "open_findings": found, "burn": 0.5,
+                                           "overdue": 3}, datetime(2026, 11, 1, tzinfo=UTC))
+        for week, (score, found) in recorded.items()
+    )  # fmt: skip
+    return dataclasses.replace(inputs, previous=previous, history={**inputs.history, "portfolio": history})
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
 def test_demo_report_in_the_sandbox_page_view() -> None:
-    report = build_report(demo_inputs())
+    report = build_report(with_last_weeks(demo_inputs()))
     page = rendered_page(report)
     BUILD.mkdir(parents=True, exist_ok=True)
     charts = {f.filename: f.data for f in page.files if f.media_type == "image/png"}
@@ -62,6 +95,6 @@ def test_demo_report_in_the_sandbox_page_view() -> None:
         assert len(images) == len(charts)
         for src in images:
             assert httpx.get(site.url + src.replace("&amp;", "&")).content in charts.values()
-        screenshot(url, BUILD / "demo-report-page.png", 5200)
-    screenshot(preview.as_uri(), BUILD / "demo-report-html.png", 5200)
+        screenshot(url, BUILD / "demo-report-page.png", 9800)
+    screenshot(preview.as_uri(), BUILD / "demo-report-html.png", 8200)
     assert (BUILD / "demo-report-page.png").stat().st_size > 50_000
