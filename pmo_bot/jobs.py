@@ -79,7 +79,9 @@ def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[I
     if item is None:
         hint = "" if fresh else " (run `pmo-bot check` first, or add --fresh to read it from Jira)"
         raise UsageError(f"issue {key} is not known{hint}")
-    ctx = bundle.context(today, first_seen=first_seen, tz=tz, acceptance_markers=settings.acceptance_markers)
+    ctx = bundle.context(
+        today, first_seen=first_seen, tz=tz, acceptance_markers=settings.acceptance_markers, locale=settings.locale
+    )
     ctx = with_commitments(ctx, list(items.values()))
     return item, trace(compile_rules(bundle.ruleset), item, list(items.values()), ctx)
 

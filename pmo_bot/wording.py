@@ -255,3 +255,28 @@ def say(metric: str, value: object, numbers: Numbers) -> str:
     if words.unit == "bool":
         return words.phrase if value else (words.phrase_false or f"not {words.phrase}")
     return words.phrase.format(value=numbers.value(value, words.unit), one=numbers.money(1))
+
+
+SAMPLES: Mapping[Unit, object] = {
+    "money": 53450,
+    "rate": 0.53,
+    "percent": 1.21,
+    "days": 9,
+    "hours": 12.5,
+    "points": 13,
+    "count": 3,
+    "index": 0.9,
+    "date": date(2026, 12, 31),
+    "bool": False,
+    "text": "G1",
+}
+
+
+def words_table(numbers: Numbers | None = None) -> str:
+    """The Markdown table of ``docs/metrics.md`` ("In people's words"); a test keeps the two in step."""
+    numbers = numbers or Numbers()
+    rows = ["| metric | label | unit | a value in words |", "|---|---|---|---|"]
+    for name, words in METRIC_WORDS.items():
+        example = say(name, SAMPLES[words.unit], numbers)
+        rows.append(f"| `{name}` | {label_of(name, numbers)} | {words.unit} | {example} |")
+    return "\n".join(rows)
