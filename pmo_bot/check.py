@@ -31,11 +31,13 @@ from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
 from pmo_bot.errors import ConfigError, PmoError, WriteCapExceeded
+from pmo_bot.permissions import COMMENT_WRITES, comment_blocks, read_access
 from pmo_bot.portfolio import iso_week, weekly_metrics
 from pmo_bot.rules.engine import evaluate_detailed
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
+from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
 
 log = logs.get_logger(__name__)
@@ -75,6 +77,9 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
+    writes_skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # project -> writes, reason
+    findings_by_rule: Mapping[str, int] = field(default_factory=dict)  # open (not waived) findings per rule id
     pending_refreshes: int = 0  # wording-only comment edits left for later runs by the write cap
     ignored_states: int = 0  # issue properties naming a comment that is not the bot's: not touched
     template_errors: Mapping[str, int] = field(default_factory=dict)  # rule id -> items whose text failed
@@ -103,6 +108,7 @@ class CheckSummary:
             "findings": {
                 "by_severity": dict(self.findings_by_severity),
                 "by_category": dict(self.findings_by_category),
+                "by_rule": dict(sorted(self.findings_by_rule.items())),
                 "waived": self.waived,
             },
             "comments": {
@@ -111,12 +117,14 @@ class CheckSummary:
                 "writes_done": dict(self.writes_done),
                 "failed": dict(self.write_failures),
                 "adopted": self.adopted,
+                "skipped": {project: dict(entry) for project, entry in self.writes_skipped.items()},
                 "pending_refreshes": self.pending_refreshes,
                 "ignored_states": self.ignored_states,
             },
             "template_errors": dict(self.template_errors),
             "warnings": list(self.warnings),
             "duration_seconds": round(self.duration_seconds, 3),
+            "scopes": [{"jql": s.fragment, "rules": list(s.rules), "issues": len(s.keys or ())} for s in self.scopes],
         }
 
 
@@ -187,6 +195,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     if not projects:
         raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
     fmap = wiring.field_map(settings, jira)
+    scopes = resolve_jql_scopes(jira, projects, deps.bundle.ruleset)  # before any write: a refused one stops here
+    require_valid(scopes)
     comments_now = store.comments.all()
     report = sync(
         jira,
@@ -203,6 +213,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         time_zone=me.time_zone,
         bot_wrote_at=lambda key: comments_now[key].updated_at if key in comments_now else None,
         progress=deps.progress,
+        bot=me,
     )
     items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)
@@ -213,6 +224,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         first_seen=grace_history(store, tz),
         tz=tz,
         acceptance_markers=settings.acceptance_markers,
+        jql_scopes=scope_keys(scopes),
         locale=settings.locale,
     )
     evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
@@ -220,6 +232,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     keys = [item.key for item in items]
 
     plan: list[PlannedComment] = []
+    writes_skipped: dict[str, dict[str, Any]] = {}
     writes_done: dict[str, int] = {}
     failures: dict[str, str] = {}
     adopted = ignored = pending = 0
@@ -248,6 +261,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             flavor=jira.flavor,
         )
         plan = plan_comments(by_issue, existing, policy, suppressed, today=today, notes=notes)
+        plan, writes_skipped = _without_forbidden(jira, plan, {item.key: item.project for item in items})
         try:  # raises before any write when new, changed or resolved findings alone exceed the cap
             capped = apply_cap(plan, settings.max_comment_writes)
             plan, pending = capped.plan, capped.pending_refreshes
@@ -268,6 +282,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         items_checked=len(items),
         findings_by_severity=dict(Counter(f.severity.value for f in findings if not f.waived)),
         findings_by_category=dict(Counter(f.category for f in findings if not f.waived)),
+        findings_by_rule=dict(Counter(f.rule_id for f in findings if not f.waived)),
         waived=sum(1 for f in findings if f.waived),
         plan=tuple(plan),
         writes_planned=writes_in(plan),
@@ -275,8 +290,33 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        scopes=scopes,
+        writes_skipped=writes_skipped,
         pending_refreshes=pending,
         ignored_states=ignored,
         template_errors=dict(Counter(rule_id for rule_id, _ in evaluation.template_errors)),
         warnings=tuple(waiver_warnings(ctx, keys, deps.bundle.ruleset.ids)),
     )
+
+
+def _without_forbidden(
+    jira: JiraPort, plan: list[PlannedComment], project_of: Mapping[str, str]
+) -> tuple[list[PlannedComment], dict[str, dict[str, Any]]]:
+    """The plan without the writes in projects where the bot may not comment, and what was set aside (asked
+    only when something would be written: one ``mypermissions`` request per project with writes)."""
+    writing = sorted({project_of.get(p.issue_key, "") for p in plan if p.action.writes} - {""})
+    blocks = comment_blocks(read_access(jira, writing, ("BROWSE_PROJECTS", *COMMENT_WRITES))) if writing else {}
+    if not blocks:
+        return plan, {}
+    kept: list[PlannedComment] = []
+    skipped: dict[str, dict[str, Any]] = {}
+    for planned in plan:
+        project = project_of.get(planned.issue_key, "")
+        if planned.action.writes and project in blocks:
+            entry = skipped.setdefault(project, {"writes": 0, "reason": blocks[project]})
+            entry["writes"] += 1
+        else:
+            kept.append(planned)
+    for project, entry in skipped.items():
+        log.warning("comment_writes_skipped", project=project, writes=entry["writes"], reason=entry["reason"])
+    return kept, skipped

@@ -43,6 +43,18 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
         "command",
         "Run until stopped: `check` and `report` on their cron schedules (the `schedule` settings).",
     ),
+    "runs": (
+        "pmo_bot.commands.runs",
+        "runs",
+        "command",
+        "Recent runs: started, duration, status, items, findings, writes by action, item failures with reasons.",
+    ),
+    "findings": (
+        "pmo_bot.commands.findings",
+        "findings",
+        "command",
+        "List findings (as of the last check) by project, rule, severity and state.",
+    ),
     "rules": (
         "pmo_bot.commands.rules",
         "app",

@@ -132,6 +132,7 @@ class Settings(BaseSettings):
     report_title_pattern: str = "Portfolio report — {year}-W{week:02d}"
     report_labels: Annotated[tuple[str, ...], NoDecode] = ("pmo-report", "pmo-report-{year}-{week:02d}")
     report_top_n: int = Field(default=20, ge=1)
+    report_epic_order: Literal["money", "severity"] = "money"
     rag: RagPolicy = Field(default_factory=RagPolicy)
     jira_server_id: str | None = None
     schedule: Schedule = Field(default_factory=Schedule)

@@ -9,6 +9,7 @@ from pmo_bot import wiring
 from pmo_bot.atlassian.jira import JiraClient
 from pmo_bot.config import Settings
 from pmo_bot.errors import PmoError
+from pmo_bot.permissions import read_access
 from pmo_bot.rules import loader
 from pmo_bot.store import schema_status
 
@@ -43,8 +44,10 @@ class Doctor:
         self.step("database", self._database)
         if self.step("jira reachable", self._jira_reachable) and self.step("jira authentication", self._jira_identity):
             self.step("jira fields", self._fields)
-            self.step("jira projects", self._projects)
-        self.step("confluence space and parent page", self._confluence)
+            if self.step("jira projects", self._projects):
+                self.step("jira permissions", self._jira_permissions)
+        if self.step("confluence space and parent page", self._confluence):
+            self.step("confluence permissions", self._confluence_permissions)
         return self.results
 
     def _rules(self) -> str:
@@ -86,6 +89,29 @@ class Doctor:
         if not wanted:
             raise PmoError("the bot can see no project: grant it Browse Projects")
         return f"{len(wanted)} in scope: {', '.join(wanted[:10])}{' ...' if len(wanted) > 10 else ''}"
+
+    def _jira_permissions(self) -> str:
+        """Browse, add and edit own comments, and issue property writes (Edit issues), per project."""
+        assert self.jira is not None
+        wanted = list(self.settings.projects) or self.jira.projects()
+        access = read_access(self.jira, wanted)
+        problems = [f"{a.project}: could not read permissions ({a.unknown})" for a in access if a.unknown]
+        problems += [f"{a.project} lacks {a.describe_missing()}" for a in access if a.missing]
+        if problems:
+            raise PmoError("; ".join(problems))
+        return f"browse, add and edit own comments, edit issues (properties) in all {len(access)} projects"
+
+    def _confluence_permissions(self) -> str:
+        flavor = self.jira.flavor if self.jira is not None else "cloud"
+        space = self.settings.confluence_space or ""
+        operations = wiring.confluence_client(self.settings, flavor).space_operations(space)
+        if operations is None:
+            return f"not verified: Confluence did not report the operations allowed in space {space}"
+        needed = {("create", "page"): "add pages", ("create", "attachment"): "add attachments"}
+        missing = [what for pair, what in needed.items() if pair not in operations]
+        if missing:
+            raise PmoError(f"the bot may not {' or '.join(missing)} in space {space}")
+        return f"may add pages and attachments in space {space}"
 
     def _confluence(self) -> str:
         flavor = self.jira.flavor if self.jira is not None else "cloud"

@@ -97,6 +97,9 @@ class Item:
     original_estimate_seconds: int | None = None
     remaining_estimate_seconds: int | None = None
     status_changed: datetime | None = None  # when the current status was entered (from the changelog)
+    # The last change a person made (changelog, comment, worklog; never the bot's own writes). None: unknown,
+    # and ``updated`` stands in for it.
+    last_activity: datetime | None = None
     worklogs: tuple[Worklog, ...] = ()
     changelog: tuple[FieldChange, ...] = ()
     # A factory: Python 3.11 rejects a mappingproxy default as mutable (it is unhashable there).

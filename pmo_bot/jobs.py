@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pmo_bot import wiring
+from pmo_bot import logs, wiring
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
-from pmo_bot.errors import UsageError
+from pmo_bot.errors import AuthError, RemoteError, UsageError
 from pmo_bot.ops.fencing import FencedJira
 from pmo_bot.ops.lease import RunLease, hold
 from pmo_bot.ops.records import record_check_metrics
@@ -20,22 +21,31 @@ from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
 from pmo_bot.rules.goals import with_commitments
 from pmo_bot.store import Store, open_from_settings
+from pmo_bot.store.records import RunKind
+from pmo_bot.sync.history import complete_histories, search_expand
 from pmo_bot.sync.jqlbuild import quote
+from pmo_bot.sync.jqlscope import fragments, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.normalize import normalize
 
 if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report runs
     from pmo_bot.report.job import ReportOutcome
+
+log = logs.get_logger(__name__)
+INTERRUPTED = "interrupted: the process running it stopped before it finished (its lease was taken over)"
 
 
 @contextmanager
 def run_lease(store: Store, settings: Settings, job: str, lease: RunLease | None) -> Iterator[RunLease]:
     """The lease a run works under: the daemon's (already held), or one taken here for a manual run, waiting up
     to ``lease_wait_seconds`` and then failing with exit code 3 and who holds it."""
-    if lease is not None:
-        yield lease
-        return
-    with hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds) as taken:
-        yield taken
+    with contextlib.ExitStack() as stack:
+        held = lease or stack.enter_context(
+            hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds)
+        )
+        closed = store.runs.interrupt_running(RunKind(job), datetime.now(UTC), INTERRUPTED)
+        if closed:
+            log.warning("runs_interrupted", job=job, count=closed)
+        yield held
 
 
 def check_job(
@@ -80,10 +90,29 @@ def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[I
         hint = "" if fresh else " (run `pmo-bot check` first, or add --fresh to read it from Jira)"
         raise UsageError(f"issue {key} is not known{hint}")
     ctx = bundle.context(
-        today, first_seen=first_seen, tz=tz, acceptance_markers=settings.acceptance_markers, locale=settings.locale
+        today,
+        first_seen=first_seen,
+        tz=tz,
+        acceptance_markers=settings.acceptance_markers,
+        jql_scopes=_jql_scopes_of(settings, bundle, item),
+        locale=settings.locale,
     )
     ctx = with_commitments(ctx, list(items.values()))
     return item, trace(compile_rules(bundle.ruleset), item, list(items.values()), ctx)
+
+
+def _jql_scopes_of(settings: Settings, bundle: loader.Bundle, item: Item) -> dict[str, frozenset[str]]:
+    """Whether ``item`` matches each rule's ``scope.jql``, asked of Jira (one keys-only search per fragment).
+    Unreachable Jira leaves them unknown: the explanation then says the search did not run."""
+    if not fragments(bundle.ruleset):
+        return {}
+    try:
+        scopes = resolve_jql_scopes(wiring.jira_client(settings), [item.project], bundle.ruleset, key=item.key)
+    except AuthError:
+        raise
+    except RemoteError:
+        return {}
+    return dict(scope_keys(scopes))
 
 
 def _fetch_neighbourhood(settings: Settings, key: str) -> list[Item]:
@@ -95,6 +124,9 @@ def _fetch_neighbourhood(settings: Settings, key: str) -> list[Item]:
     if jira.flavor == "datacenter" and fmap.id_of("epic_link"):
         jql += f' OR "Epic Link" = {quoted}'
     found: list[Item] = []
-    for page in jira.search(jql, fmap.request_fields(), expand=("changelog",)):
-        found.extend(n.item for raw in page.issues if (n := normalize(raw, fmap, jira.flavor)).item is not None)
+    me = jira.myself()
+    for page in jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor)):
+        keys = {str(raw.get("key")) for raw in page.issues}
+        raws = complete_histories(jira, page.issues, keys, fmap)  # the whole history, as check reads it
+        found.extend(n.item for raw in raws if (n := normalize(raw, fmap, jira.flavor, me)).item is not None)
     return found

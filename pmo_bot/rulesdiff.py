@@ -11,6 +11,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -80,15 +81,19 @@ def diff_job(settings: Settings, rules_dir: Path, against: str, *, examples: int
 
     base_findings, base_comments = run(base)
     new_findings, new_comments = run(current)
-    return compare(
-        base_findings,
-        new_findings,
-        base_comments,
-        new_comments,
-        items=len(items),
-        base_rules=base.ruleset.ids,
-        changed_rules=current.ruleset.ids,
-        examples=examples,
+    jql = sorted({r.id for b in (base, current) for r in b.ruleset.rules if r.scope.jql})
+    return replace(
+        compare(
+            base_findings,
+            new_findings,
+            base_comments,
+            new_comments,
+            items=len(items),
+            base_rules=base.ruleset.ids,
+            changed_rules=current.ruleset.ids,
+            examples=examples,
+        ),
+        unevaluated=tuple(jql),
     )
 
 

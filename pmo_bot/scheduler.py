@@ -9,6 +9,7 @@ poll is logged and the daemon stays up.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -62,6 +63,8 @@ def build_scheduler(
     schedule: Schedule, pollers: dict[str, Callable[[], object]], extra: dict[str, Callable[[], object]] | None = None
 ) -> BlockingScheduler:
     """One never-overlapping poll per job (first one at once), plus ``extra`` housekeeping on the same beat."""
+    # A poll that finds the previous one still running (a long run) is skipped by design, not worth a warning.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     scheduler = BlockingScheduler(timezone=schedule.timezone)
     for name, poll in {**pollers, **(extra or {})}.items():
         scheduler.add_job(

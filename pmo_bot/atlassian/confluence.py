@@ -45,6 +45,21 @@ class Attachment:
     comment: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ContentProperty:
+    """A JSON value the bot keeps on a page under ``key`` (v2 page property on Cloud, v1 content property on DC)."""
+
+    id: str
+    key: str
+    value: Any
+    version: int
+
+
+def _property(raw: Mapping[str, Any]) -> ContentProperty:
+    version = raw.get("version") or {}
+    return ContentProperty(str(raw.get("id", "")), str(raw["key"]), raw.get("value"), int(version.get("number") or 1))
+
+
 def _call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
@@ -112,6 +127,16 @@ class ConfluenceClient:
         space = _call(f"reading space {key}", self._c.get, f"rest/api/space/{key}") or {}
         return str(space.get("id", ""))
 
+    def space_operations(self, key: str) -> set[tuple[str, str]] | None:
+        """What the bot may do in the space, as ``(operation, targetType)`` pairs (``expand=operations``, v1 on
+        both flavours); ``None`` when the site does not report them."""
+        params = {"expand": "operations"}
+        space = _call(f"reading permissions in space {key}", self._c.get, f"rest/api/space/{key}", params=params)
+        operations = (space or {}).get("operations")
+        if not isinstance(operations, list):
+            return None
+        return {(str(o.get("operation")), str(o.get("targetType"))) for o in operations if isinstance(o, Mapping)}
+
     def find_page(self, space_key: str, title: str, parent_id: str | None = None) -> Page | None:
         """The current page with this title in the space (titles are unique per space), preferring the parent."""
         params = {"spaceKey": space_key, "title": title, "type": "page", "expand": "version,ancestors,body.storage"}
@@ -155,10 +180,11 @@ class ConfluenceClient:
         }
         return _page_v1(_call(f"creating page {title!r}", self._c.post, "rest/api/content", data=data))
 
-    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+    def update_page(self, page: Page, title: str, body: str, message: str, *, minor: bool = False) -> Page:
+        """A new version. ``minor`` spares watchers a notification; v2 has no such flag, so Cloud then uses v1."""
         number = page.version + 1
         data: dict[str, Any]
-        if self.flavor == "cloud":
+        if self.flavor == "cloud" and not minor:
             data = {
                 "id": page.id,
                 "status": "current",  # required by v2; the library's own update_page omits it (§7.4)
@@ -172,9 +198,47 @@ class ConfluenceClient:
             "type": "page",
             "title": title,
             "body": {"storage": {"value": body, "representation": "storage"}},
-            "version": {"number": number, "message": message, "minorEdit": True},
+            "version": {"number": number, "message": message, "minorEdit": minor},
         }
         return _page_v1(_call(f"updating page {title!r}", self._c.put, f"rest/api/content/{page.id}", data=data))
+
+    # -- content properties (the report's fingerprint) -----------------------------------------------------
+    def get_property(self, page_id: str, key: str) -> ContentProperty | None:
+        if self.flavor == "cloud":
+            found = _call(
+                f"reading property {key} of page {page_id}",
+                self._c.get,
+                f"api/v2/pages/{page_id}/properties",
+                params={"key": key},
+            )
+            results = (found or {}).get("results") or []
+            return _property(results[0]) if results else None
+        try:
+            raw = _call(
+                f"reading property {key} of page {page_id}", self._c.get, f"rest/api/content/{page_id}/property/{key}"
+            )
+        except RemoteError as error:
+            if error.status == 404:
+                return None
+            raise
+        return _property(raw) if raw else None
+
+    def set_property(self, page_id: str, key: str, value: Any, existing: ContentProperty | None) -> ContentProperty:
+        what = f"writing property {key} of page {page_id}"
+        if existing is None:
+            path = (
+                f"api/v2/pages/{page_id}/properties"
+                if self.flavor == "cloud"
+                else f"rest/api/content/{page_id}/property"
+            )
+            return _property(_call(what, self._c.post, path, data={"key": key, "value": value}))
+        version: dict[str, Any] = {"number": existing.version + 1}
+        if self.flavor == "cloud":
+            path = f"api/v2/pages/{page_id}/properties/{existing.id}"
+        else:
+            path = f"rest/api/content/{page_id}/property/{key}"
+            version["minorEdit"] = True
+        return _property(_call(what, self._c.put, path, data={"key": key, "value": value, "version": version}))
 
     # -- labels -------------------------------------------------------------------------------------------
     def labels(self, page_id: str) -> set[str]:

@@ -25,7 +25,11 @@ log = logs.get_logger(__name__)
 
 CLOUD_PAGE_SIZE = 100  # Cloud returns fewer when many fields are asked for; we follow nextPageToken regardless
 DC_PAGE_SIZE = 500
+KEYS_PAGE_SIZE = 1000  # keys-only pages: Cloud serves up to 5,000 id/key-only results, DC clamps at 1,000
 COMMENT_PAGE_SIZE = 100
+CHANGELOG_ISSUES_PER_REQUEST = 1000  # bulkfetch's cap (J3 BulkChangelogRequestBean.issueIdsOrKeys)
+CHANGELOG_FIELDS_MAX = 10  # bulkfetch's cap on fieldIds
+CHANGELOG_PAGE_SIZE = 100  # GET /issue/{key}/changelog pages (Cloud)
 
 
 class NotFound(RemoteError):
@@ -111,6 +115,16 @@ class JiraClient:
         raw = call("listing projects", self._jira.get, f"{self._api}/project") or []
         return sorted(str(p["key"]) for p in raw if p.get("key"))
 
+    def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
+        """Which of the project permissions ``keys`` the bot holds in ``project`` (``GET mypermissions``, v2 on
+        both flavours; Cloud requires the ``permissions`` list)."""
+        params = {"projectKey": project, "permissions": ",".join(keys)}
+        raw = call(
+            f"reading the bot's permissions in {project}", self._jira.get, "rest/api/2/mypermissions", params=params
+        )
+        granted = (raw or {}).get("permissions") or {}
+        return {k: bool(isinstance(granted.get(k), Mapping) and granted[k].get("havePermission")) for k in keys}
+
     # -- search -----------------------------------------------------------------------------------------
     def search(
         self, jql: str, fields: Sequence[str], *, expand: Sequence[str] = (), properties: Sequence[str] = ()
@@ -120,10 +134,24 @@ class JiraClient:
         else:
             yield from self._search_dc(jql, fields, expand, properties)
 
+    def search_keys(self, jql: str) -> list[str]:
+        """The keys of every issue ``jql`` matches (no fields: large pages). A refused JQL is a 400 whose
+        message is Jira's (``RemoteError``)."""
+        if self.flavor == "cloud":
+            pages = self._search_cloud(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+        else:
+            pages = self._search_dc(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+        return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
+
     def _search_cloud(
-        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+        self,
+        jql: str,
+        fields: Sequence[str],
+        expand: Sequence[str],
+        properties: Sequence[str],
+        size: int = CLOUD_PAGE_SIZE,
     ) -> Iterator[SearchResult]:
-        body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
+        body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": size}
         if expand:
             body["expand"] = ",".join(expand)
         if properties:
@@ -138,7 +166,12 @@ class JiraClient:
                 return
 
     def _search_dc(
-        self, jql: str, fields: Sequence[str], expand: Sequence[str], properties: Sequence[str]
+        self,
+        jql: str,
+        fields: Sequence[str],
+        expand: Sequence[str],
+        properties: Sequence[str],
+        size: int = DC_PAGE_SIZE,
     ) -> Iterator[SearchResult]:
         # Data Center's SearchRequestBean takes only jql, startAt, maxResults, fields, expand and validateQuery:
         # any other member (``properties``, ``fieldsByKeys``) is a 400, so issue properties are not asked for
@@ -146,7 +179,7 @@ class JiraClient:
         del properties
         start = 0
         while True:
-            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": DC_PAGE_SIZE}
+            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": size}
             if expand:
                 body["expand"] = list(expand)
             page = call("searching issues", self._jira.post, "rest/api/2/search", data=body) or {}
@@ -156,6 +189,71 @@ class JiraClient:
             start += len(issues)  # advance by what the server returned: it may clamp maxResults
             if not issues or start >= total:
                 return
+
+    # -- history ----------------------------------------------------------------------------------------
+    def changelogs(
+        self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
+    ) -> dict[str, list[Mapping[str, Any]]]:
+        """Cloud: every history of these ``(id, key)`` issues touching ``field_ids``, oldest first, by key.
+
+        ``POST /rest/api/3/changelog/bulkfetch`` takes up to 1,000 issues and 10 field ids per request, pages
+        with ``nextPageToken`` and names each issue by id. Where the route is missing (404: a proxy, an older
+        site), each issue's ``GET /issue/{key}/changelog`` is paged instead, unfiltered.
+        """
+        key_of = {str(issue_id): key for issue_id, key in issues}
+        found: dict[str, list[Mapping[str, Any]]] = {key: [] for _, key in issues}
+        wanted = list(dict.fromkeys(field_ids))[:CHANGELOG_FIELDS_MAX]
+        ids = list(key_of)
+        for start in range(0, len(ids), CHANGELOG_ISSUES_PER_REQUEST):
+            body: dict[str, Any] = {"issueIdsOrKeys": ids[start : start + CHANGELOG_ISSUES_PER_REQUEST]}
+            if wanted:
+                body["fieldIds"] = wanted
+            token: str | None = None
+            while True:
+                page_body = {**body, "nextPageToken": token} if token else body
+                try:
+                    page = call(
+                        "fetching changelogs", self._jira.post, "rest/api/3/changelog/bulkfetch", data=page_body
+                    )
+                except NotFound:
+                    log.warning("changelog_bulkfetch_unavailable", issues=len(ids))
+                    return {key: self.issue_changelog(key) for key in found}
+                for entry in (page or {}).get("issueChangeLogs") or ():
+                    key = key_of.get(str(entry.get("issueId"))) if isinstance(entry, Mapping) else None
+                    if key is not None:
+                        found[key].extend(entry.get("changeHistories") or ())
+                token = (page or {}).get("nextPageToken")
+                if not token:
+                    break
+        return found
+
+    def issue_changelog(self, key: str) -> list[Mapping[str, Any]]:
+        """One issue's whole history. Cloud pages ``GET /issue/{key}/changelog``; Data Center has no such route,
+        and its ``GET /issue/{key}?expand=changelog`` returns the full history."""
+        if self.flavor != "cloud":
+            raw = call(
+                f"reading the history of {key}",
+                self._jira.get,
+                f"rest/api/2/issue/{key}",
+                params={"expand": "changelog", "fields": "created"},
+            )
+            histories = ((raw or {}).get("changelog") or {}).get("histories")
+            return list(histories) if isinstance(histories, list) else []
+        found: list[Mapping[str, Any]] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": CHANGELOG_PAGE_SIZE}
+            page = (
+                call(
+                    f"reading the history of {key}", self._jira.get, f"rest/api/3/issue/{key}/changelog", params=params
+                )
+                or {}
+            )
+            batch = page.get("values") or []
+            found.extend(batch)
+            start += len(batch)
+            if not batch or page.get("isLast") or start >= int(page.get("total") or 0):
+                return found
 
     # -- comments ---------------------------------------------------------------------------------------
     def comments(self, key: str) -> list[RemoteComment]:
@@ -175,7 +273,16 @@ class JiraClient:
             batch = page.get("comments") or []
             for c in batch:
                 props = {str(p.get("key")): p.get("value") for p in c.get("properties") or () if isinstance(p, Mapping)}
-                found.append(RemoteComment(str(c.get("id")), c.get("author") or {}, plain_text(c.get("body")), props))
+                found.append(
+                    RemoteComment(
+                        str(c.get("id")),
+                        c.get("author") or {},
+                        plain_text(c.get("body")),
+                        props,
+                        created=c.get("created"),
+                        updated=c.get("updated"),
+                    )
+                )
             start += len(batch)
             if not batch or start >= int(page.get("total") or 0):
                 return found

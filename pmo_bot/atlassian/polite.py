@@ -29,6 +29,7 @@ import requests
 import tenacity
 
 from pmo_bot import logs
+from pmo_bot.ops import metrics
 
 log = logs.get_logger(__name__)
 
@@ -173,12 +174,19 @@ class PoliteSession(requests.Session):
         issue = issue_of(url_s)
         is_write = method_s.upper() in ("POST", "PUT", "DELETE")
         repeatable = is_repeatable(method_s, url_s)
+        path = urlsplit(url_s).path
 
         def attempt() -> requests.Response:
             self.throttle.wait(endpoint, issue, is_write)
-            response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
+            try:
+                response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
+            except NETWORK_ERRORS:
+                metrics.request_done(path, None)
+                raise
+            metrics.request_done(path, response.status_code)
             if response.status_code == 429:
                 reason = response.headers.get("RateLimit-Reason", "")
+                metrics.rate_limited(path, reason)
                 after = retry_after_seconds(response)
                 self.throttle.rate_limited(reason, after if after is not None else 5.0, endpoint, issue)
                 log.warning("rate_limited", endpoint=endpoint, reason=reason or "unspecified", retry_after=after)
@@ -194,6 +202,7 @@ class PoliteSession(requests.Session):
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             self.retries += 1
+            metrics.retried(path)
             error = state.outcome.exception() if state.outcome is not None else None
             detail = f"HTTP {error.response.status_code}" if isinstance(error, _RetryableResponse) else repr(error)
             log.info("request_retried", endpoint=endpoint, attempt=state.attempt_number, cause=detail)

@@ -77,6 +77,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for scope in summary.scopes:
+        console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)
     table.add_column("severity")
     table.add_column("count", justify="right")
@@ -87,6 +89,13 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     if summary.findings_by_category:
         cats = ", ".join(f"{k} {v}" for k, v in sorted(summary.findings_by_category.items()))
         console.print(f"By category: {cats}")
+    if summary.findings_by_rule:
+        rules = Table(title="Open findings by rule", show_edge=False)
+        rules.add_column("rule")
+        rules.add_column("count", justify="right")
+        for rule, count in sorted(summary.findings_by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            rules.add_row(rule, str(count))
+        console.print(rules)
     planned = data["comments"]["planned"]
     console.print(
         "Comments: "
@@ -96,6 +105,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
         if any(planned.values())
         else "Comments: nothing to write."
     )
+    for project, entry in summary.writes_skipped.items():
+        console.print(f"  [yellow]skipped[/yellow] {entry['writes']} comment writes in {project}: {entry['reason']}")
     for key, reason in summary.write_failures.items():
         console.print(f"  [red]failed[/red] {key}: {reason}")
     _print_notes(console, summary)

@@ -15,7 +15,14 @@ from pmo_bot.jobs import report as report_under_lease
 
 def report(
     config: ConfigOption = None,
-    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48 (default: this week).")] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week",
+            help="ISO week, e.g. 2026-W48 (default: this week). A past week is shown as it was published, from its "
+            "stored snapshot; a week never published is refused.",
+        ),
+    ] = None,
     dry_run: DryRunOption = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also write a standalone HTML preview to this file.")

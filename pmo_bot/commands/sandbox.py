@@ -10,7 +10,7 @@ import typer
 from pmo_bot.sandbox.app import build_app
 from pmo_bot.sandbox.running import prepare_sandbox, site_urls
 from pmo_bot.sandbox.server import serve_forever
-from pmo_bot.sandbox.site import FLAVORS, PROFILES, Flavor, Sandbox, SeedProfile
+from pmo_bot.sandbox.site import FLAVORS, PROFILES, Flavor, Sandbox, SeedProfile, check_time_zone
 
 app = typer.Typer(help="The built-in Jira + Confluence sandbox.", no_args_is_help=True)
 
@@ -59,8 +59,15 @@ def serve(
     data: Annotated[Path | None, typer.Option("--data", help="SQLite file that keeps the state.")] = None,
     user: Annotated[str, typer.Option("--user", help="Login the sandbox accepts.")] = "pmo-bot@example.com",
     token: Annotated[str, typer.Option("--token", help="API token / PAT it accepts.")] = "sandbox-token",  # noqa: S107
+    time_zone: Annotated[
+        str, typer.Option("--time-zone", help="The login's Jira time zone (IANA name): myself, JQL dates.")
+    ] = "UTC",
 ) -> None:
     """Serve a seeded sandbox until Ctrl-C."""
+    try:
+        check_time_zone(time_zone)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--time-zone") from None
     sandbox, persistence = prepare_sandbox(
         checked_flavor(flavor),
         seed=checked_profile(seed),
@@ -69,6 +76,7 @@ def serve(
         data=data,
         user=user,
         token=token,
+        time_zone=time_zone,
     )
     print_banner(sandbox, f"http://{host}:{port}", token)
     try:

@@ -79,7 +79,7 @@ class DueRunner:
         if before is not None and before.last_due >= due and not forced:
             return None  # another replica ran it between our look and our lease
         self.force_next = False
-        log.info("job_started", job=plan.name, due=due.isoformat(), token=lease.token)
+        log.info("job_started", job=plan.name, due=due.isoformat(), fence=lease.token)
         started = time.monotonic()
         status, error = "failed", None
         try:

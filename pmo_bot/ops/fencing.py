@@ -32,6 +32,20 @@ class FencedJira:
     ) -> Iterator[SearchResult]:
         return self._inner.search(jql, fields, expand=expand, properties=properties)
 
+    def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
+        return self._inner.my_permissions(project, keys)
+
+    def search_keys(self, jql: str) -> list[str]:
+        return self._inner.search_keys(jql)
+
+    def changelogs(
+        self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]
+    ) -> dict[str, list[Mapping[str, Any]]]:
+        return self._inner.changelogs(issues, field_ids)
+
+    def issue_changelog(self, key: str) -> list[Mapping[str, Any]]:
+        return self._inner.issue_changelog(key)
+
     def comments(self, key: str) -> list[RemoteComment]:
         return self._inner.comments(key)
 

@@ -85,7 +85,7 @@ class RunLease:
                 self._heartbeat = threading.Thread(target=self._renew_loop, name=f"lease-{self.job}", daemon=True)
                 self._heartbeat.start()
                 metrics.LEASE_HELD.labels(self.job).set(1)
-                log.info("lease_acquired", job=self.job, token=token)
+                log.info("lease_acquired", job=self.job, fence=token)
                 return
             remaining = deadline - self._clock()
             if remaining <= 0:
@@ -120,7 +120,7 @@ class RunLease:
                 self._lost = True
         if not renewed:
             metrics.LEASE_HELD.labels(self.job).set(0)
-            log.error("lease_lost", job=self.job, token=self.token)
+            log.error("lease_lost", job=self.job, fence=self.token)
         return renewed
 
     def _renew_loop(self) -> None:
@@ -146,7 +146,7 @@ class RunLease:
             except Exception as error:  # it expires on its own
                 log.warning("lease_release_failed", job=self.job, error=logs.redact_text(str(error)))
         metrics.LEASE_HELD.labels(self.job).set(0)
-        log.info("lease_released", job=self.job, token=self.token)
+        log.info("lease_released", job=self.job, fence=self.token)
         self.token = None
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pmo_bot.config import Settings
 from pmo_bot.errors import UsageError
+from pmo_bot.report import archive
 from pmo_bot.report.inputs import ReportInputs
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
@@ -43,6 +44,7 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
     scopes = ["portfolio", *sorted({item.project for item in items})]
     history = {scope: tuple(store.snapshots.history(scope, week)) for scope in scopes}
     jira_url = (settings.jira_url or "").rstrip("/")
+    earlier = store.reports.before(week)
     return ReportInputs(
         week=week,
         today=day,
@@ -56,4 +58,7 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
         jira_browse_url=f"{jira_url}/browse",
         jira_server_id=settings.jira_server_id,
         top_n=settings.report_top_n,
+        epic_order=settings.report_epic_order,
+        locale=settings.locale,
+        previous=archive.load_state(earlier.state, earlier.week) if earlier is not None else None,
     )

@@ -53,13 +53,43 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class TypeCount:
+    """Governed items of one issue type, and how many of them carry an open error: "12 of 40 epics"."""
+
+    issue_type: str
+    with_errors: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusGroup:
+    """The projects of one status, named: "2 of 5 projects off track: CRM, DATA"."""
+
+    rag: Rag
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """Why two totals on the page differ: ``amount`` spent on ``count`` units that one total leaves out."""
+
+    amount: float
+    count: int
+    what: str  # singular noun: "epic without a budget"
+    many: str  # plural noun
+
+
+@dataclass(frozen=True, slots=True)
 class Headline:
     rag: Rag
     reasons: tuple[str, ...]  # why the RAG is not green, in words
-    compliance_score: float  # share of items without an open error finding
+    compliance_score: float  # share of governed items without an open error finding
     compliance_change: float | None  # since the last recorded week (0.012 = 1.2 points up)
-    items: int
+    items: int  # in scope (synced)
+    governed: int  # items some rule's scope takes in: the compliance score's base
     items_with_errors: int
+    errors_by_type: tuple[TypeCount, ...]  # highest hierarchy level first
+    projects_by_status: tuple[StatusGroup, ...]  # off track, at risk, on track, no data (empty groups omitted)
     open_findings: int
     by_severity: tuple[Count, ...]  # error, warning, info (always all three)
     by_category: tuple[Count, ...]  # most findings first
@@ -71,10 +101,13 @@ class Headline:
     burn: float | None
     cpi: float | None
     spi: float | None
+    eac: float | None  # budget / CPI (budget while nothing is spent)
+    vac: float | None  # budget - EAC
     overdue: int
     due_soon: int
     aligned_share: float | None
     coverage: Coverage
+    unbudgeted: tuple[Reconciliation, ...]  # spend outside "Spent" (alignment's total = spent + these)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +159,11 @@ class ProjectRow:
     progress: float | None  # budget-weighted progress of its epics
     cpi: float | None
     spi: float | None
-    eac: float | None
+    eac: float | None  # budget / CPI, the CPI of this row (budget while nothing is spent)
+    vac: float | None  # budget - EAC
     overdue: int
     due_soon: int
+    governed: int = 0  # items some rule's scope takes in (``errors`` of them carry an open error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +234,15 @@ class WaiverRow:
     expires: date
     days_left: int  # negative once expired
 
+    @property
+    def expiry(self) -> str:
+        """In words: "expires in 9 days", "expires today", "expired 16 days ago"."""
+        n = abs(self.days_left)
+        unit = "day" if n == 1 else "days"
+        if self.days_left > 0:
+            return f"expires in {n} {unit}"
+        return "expires today" if self.days_left == 0 else f"expired {n} {unit} ago"
+
 
 @dataclass(frozen=True, slots=True)
 class Waivers:
@@ -234,6 +278,60 @@ class Definition:
 
 
 @dataclass(frozen=True, slots=True)
+class RagChange:
+    key: str
+    before: Rag
+    after: Rag
+
+
+@dataclass(frozen=True, slots=True)
+class EpicChange:
+    key: str
+    url: str
+    summary: str
+    at_stake: float
+    due_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastMove:
+    key: str
+    url: str
+    summary: str
+    before: float  # EAC stored with the earlier week
+    after: float
+    change: float  # after - before: positive is a larger forecast
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryChange:
+    category: str
+    opened: int
+    closed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Since ``since_week``, the last week published before this one (its stored snapshot)."""
+
+    since_week: str
+    projects: tuple[RagChange, ...]  # status changed
+    newly_at_risk: tuple[EpicChange, ...]  # most money at stake first
+    back_in_line: tuple[EpicChange, ...]
+    newly_overdue: tuple[EpicChange, ...]  # deliverables, earliest due first
+    delivered: tuple[EpicChange, ...]  # open deliverables then, done now
+    forecasts: tuple[ForecastMove, ...]  # the largest EAC movements
+    findings: tuple[CategoryChange, ...]  # opened and closed, by category
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.projects, self.newly_at_risk, self.back_in_line, self.newly_overdue, self.delivered,
+             self.forecasts, self.findings)
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioReport:
     week: str
     today: date
@@ -253,6 +351,8 @@ class PortfolioReport:
     trends: tuple[TrendPoint, ...]  # oldest first, the report's week last
     rules: tuple[RuleRow, ...]
     definitions: tuple[Definition, ...]
+    changes: Changes | None = None  # none for the first published week
+    locale: str = "en"  # how numbers are written (``locale`` setting); stored with the week, so it renders alike
 
     def listings(self) -> tuple[Listing[object], ...]:
         """Every cut list, for the CSV attachments."""

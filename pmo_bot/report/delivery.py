@@ -1,8 +1,9 @@
 """Epics at risk and deliverables (due soon, overdue, slipped this week), each cut at top-N.
 
 Epics at risk are the open epics with an open finding (on the epic or one of its children), or overdue, or
-with a CPI under the amber threshold. The worst come first: highest finding severity, then the most money at
-stake (the largest of budget, forecast at completion and spend so far), then the key.
+with a CPI under the amber threshold. By default the most money at stake comes first (the largest of budget,
+forecast at completion and spend so far), then the highest finding severity; ``report_epic_order = "severity"``
+puts severity first.
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ def _risk(facts: Facts, epic: Item) -> EpicRisk | None:
 def epics_at_risk(facts: Facts) -> Listing[EpicRisk]:
     risks = [r for r in (_risk(facts, e) for e in facts.epics if not e.is_done) if r is not None]
     rank = {s.value: s.rank for s in Severity}
-    risks.sort(key=lambda r: (-rank.get(r.worst_severity or "", -1), -r.at_stake, r.key))
+    if facts.inputs.epic_order == "severity":
+        risks.sort(key=lambda r: (-rank.get(r.worst_severity or "", -1), -r.at_stake, r.key))
+    else:
+        risks.sort(key=lambda r: (-r.at_stake, -rank.get(r.worst_severity or "", -1), r.key))
     return Listing(tuple(risks), facts.inputs.top_n, "epics-at-risk.csv")
 
 

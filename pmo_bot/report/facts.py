@@ -13,6 +13,7 @@ from pmo_bot import portfolio
 from pmo_bot.domain import Item, Severity
 from pmo_bot.report.inputs import ReportInputs
 from pmo_bot.report.rag import RagPolicy
+from pmo_bot.rules.engine import compile_rules, governs
 from pmo_bot.rules.goals import with_commitments
 from pmo_bot.rules.metrics import Metrics
 from pmo_bot.rules.schedule import local_date
@@ -31,6 +32,8 @@ class Facts:
         self.items: tuple[Item, ...] = tuple(sorted(inputs.items, key=lambda i: _key_order(i.key)))
         self.index = portfolio.index(self.items)
         self._metrics: dict[str, Metrics] = {}
+        compiled = compile_rules(inputs.ruleset)
+        self.governed: frozenset[str] = frozenset(i.key for i in self.items if governs(compiled, i))
         self.open_by_item: dict[str, list[StoredFinding]] = defaultdict(list)
         for stored in inputs.findings:
             if stored.status is FindingStatus.OPEN and stored.finding.item_key in self.index.by_key:
@@ -72,12 +75,15 @@ class Facts:
             return None
         return round(score - float(last), 4)
 
+    def governed_in(self, items: Sequence[Item]) -> list[Item]:
+        return [item for item in items if item.key in self.governed]
+
+    def has_error(self, item: Item) -> bool:
+        return any(s.finding.severity is Severity.ERROR for s in self.open_by_item.get(item.key, ()))
+
     def errors_in(self, items: Sequence[Item]) -> int:
-        return sum(
-            1
-            for item in items
-            if any(s.finding.severity is Severity.ERROR for s in self.open_by_item.get(item.key, ()))
-        )
+        """Governed items among ``items`` that carry an open error finding."""
+        return sum(1 for item in self.governed_in(items) if self.has_error(item))
 
 
 def _key_order(key: str) -> tuple[str, int, str]:

@@ -4,7 +4,12 @@ Roll-ups are over epics that have a budget (BAC > 0), so budget, spent and burn 
 - budget = sum of BAC; spent = sum of their cost (AC); burn = spent / budget;
 - progress = sum(EV) / sum(BAC), with EV = BAC x progress_ratio;
 - CPI = sum(EV) / sum(AC); SPI = sum(EV) / sum(PV) over epics whose PV is known;
-- EAC = sum of each epic's EAC, counting an epic without a forecast (nothing spent yet) at its budget.
+- EAC = budget / CPI, with the CPI of the same row (so the two never contradict each other), the budget while
+  nothing is spent; VAC = budget - EAC. An epic's own EAC (``rules.budget.eac``) is the same formula on its own
+  numbers, which is why a project's EAC is not the sum of its epics' forecasts.
+
+Spend outside the budgeted epics (epics without a budget, issues under no epic) is not in "spent"; alignment
+counts all spend, and ``unbudgeted`` names the difference so the two totals reconcile on the page.
 
 Alignment counts every unit of work: epics, and issues that sit under no epic. A unit is aligned when its
 goal (its own or inherited, see ``docs/metrics.md``) is a known, active goal.
@@ -17,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pmo_bot.domain import Item
-from pmo_bot.report.context import Alignment, GoalRow, ProjectRow, WorkBucket
+from pmo_bot.report.context import Alignment, GoalRow, ProjectRow, Reconciliation, WorkBucket
 from pmo_bot.report.facts import Facts
 from pmo_bot.report.rag import Signals, assess
 
@@ -33,6 +38,7 @@ class Rollup:
     cpi: float | None
     spi: float | None
     eac: float | None
+    vac: float | None
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -40,7 +46,7 @@ def _ratio(part: float, whole: float) -> float | None:
 
 
 def rollup(facts: Facts, epics: Sequence[Item]) -> Rollup:
-    budget = spent = earned = planned = planned_earned = eac = 0.0
+    budget = spent = earned = planned = planned_earned = 0.0
     for epic in epics:
         m = facts.metrics(epic)
         bac = m["budget"]
@@ -55,17 +61,50 @@ def rollup(facts: Facts, epics: Sequence[Item]) -> Rollup:
         if pv is not None:
             planned += pv
             planned_earned += ev
-        forecast = m["eac"]
-        eac += float(forecast) if forecast is not None else max(bac, cost)
+    cpi = _ratio(earned, spent)
+    eac = forecast(budget, spent, cpi)
     return Rollup(
         budget=round(budget, 2),
         spent=round(spent, 2),
         burn=_ratio(spent, budget),
         progress=_ratio(earned, budget),
-        cpi=_ratio(earned, spent),
+        cpi=cpi,
         spi=_ratio(planned_earned, planned),
-        eac=round(eac, 2) if budget else None,
+        eac=eac,
+        vac=round(budget - eac, 2) if eac is not None else None,
     )
+
+
+def forecast(budget: float, spent: float, cpi: float | None) -> float | None:
+    """EAC = budget / CPI; the budget while nothing is spent; none when money was spent and nothing earned."""
+    if not budget:
+        return None
+    if not spent:
+        return round(budget, 2)
+    return round(budget / cpi, 2) if cpi else None
+
+
+def unbudgeted(facts: Facts) -> tuple[Reconciliation, ...]:
+    """Spend that "spent" (budgeted epics) leaves out and alignment counts: the page's reconciliation lines."""
+    epics = [0, 0.0]
+    loose = [0, 0.0]
+    for unit in _units(facts):
+        m = facts.metrics(unit)
+        cost = float(m["cost"] or 0.0)
+        if unit.is_epic and (m["budget"] is None or m["budget"] <= 0) and cost:
+            epics[0] += 1
+            epics[1] += cost
+        elif not unit.is_epic and cost:
+            loose[0] += 1
+            loose[1] += cost
+    found = []
+    if epics[0]:
+        found.append(
+            Reconciliation(round(epics[1], 2), int(epics[0]), "epic without a budget", "epics without a budget")
+        )
+    if loose[0]:
+        found.append(Reconciliation(round(loose[1], 2), int(loose[0]), "issue under no epic", "issues under no epic"))
+    return tuple(found)
 
 
 def due_counts(facts: Facts, items: Sequence[Item]) -> tuple[int, int, int]:
@@ -83,8 +122,10 @@ def due_counts(facts: Facts, items: Sequence[Item]) -> tuple[int, int, int]:
 
 
 def compliance(facts: Facts, items: Sequence[Item]) -> tuple[float, int]:
+    """Share of the governed items (some rule scopes them) without an open error, and how many have one."""
+    governed = len(facts.governed_in(items))
     errors = facts.errors_in(items)
-    return (1 - errors / len(items) if items else 1.0), errors
+    return (1 - errors / governed if governed else 1.0), errors
 
 
 def projects(facts: Facts) -> tuple[ProjectRow, ...]:
@@ -115,8 +156,10 @@ def projects(facts: Facts) -> tuple[ProjectRow, ...]:
                 cpi=money.cpi,
                 spi=money.spi,
                 eac=money.eac,
+                vac=money.vac,
                 overdue=overdue,
                 due_soon=soon,
+                governed=len(facts.governed_in(items)),
             )
         )
     return tuple(rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pmo_bot.domain import Item
+from pmo_bot.report.weekstate import WeekState
 from pmo_bot.rules.context import EvaluationContext, Waiver
 from pmo_bot.rules.model import RuleSet
 from pmo_bot.store.records import Run, StoredFinding, WeeklySnapshot
@@ -29,3 +30,6 @@ class ReportInputs:
     jira_browse_url: str  # "https://site.atlassian.net/browse" (a key is appended)
     jira_server_id: str | None = None  # Confluence application link to Jira: enables the jira issue macro
     top_n: int = 20  # long lists are cut here, with "and N more" and a CSV attachment
+    previous: WeekState | None = None  # the last published week before this one, for "what changed"
+    epic_order: str = "money"  # epics at risk: "money" (at stake, then severity) or "severity" (then money)
+    locale: str = "en"  # how the page writes numbers and dates (pmo_bot.wording)

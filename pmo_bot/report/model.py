@@ -6,26 +6,45 @@ headline and writes the "how each number is computed" appendix from the same con
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 
 from pmo_bot.domain import Severity
-from pmo_bot.report import delivery, finance, followup
-from pmo_bot.report.context import Count, Coverage, Definition, Headline, PortfolioReport
+from pmo_bot.report import changes, delivery, finance, followup
+from pmo_bot.report import rag as rag_rules
+from pmo_bot.report.context import (
+    Count,
+    Coverage,
+    Definition,
+    Headline,
+    PortfolioReport,
+    ProjectRow,
+    StatusGroup,
+    TypeCount,
+)
 from pmo_bot.report.facts import WEEK_DAYS, Facts
 from pmo_bot.report.inputs import ReportInputs
-from pmo_bot.report.rag import RagPolicy, Signals, assess
+from pmo_bot.report.rag import Rag, RagPolicy, Signals, assess
+from pmo_bot.report.weekstate import WeekState
 from pmo_bot.store.records import FindingStatus
 
-__all__ = ["RagPolicy", "build_report"]
+__all__ = ["RagPolicy", "build", "build_report"]
 
 
 def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> PortfolioReport:
+    return build(inputs, policy)[0]
+
+
+def build(inputs: ReportInputs, policy: RagPolicy | None = None) -> tuple[PortfolioReport, WeekState]:
+    """The report, and the week's compact state that is stored with it for next week's "what changed"."""
     policy = policy or RagPolicy()
     facts = Facts(inputs, policy)
     alignment = finance.alignment(facts)
     aging, bands = followup.aging(facts)
-    head = headline(facts, alignment.aligned_share)
-    return PortfolioReport(
+    projects = finance.projects(facts)
+    head = headline(facts, alignment.aligned_share, projects)
+    report = PortfolioReport(
         week=inputs.week,
         today=inputs.today,
         currency=facts.ctx.rates.currency,
@@ -35,7 +54,7 @@ def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> Portf
         policy=policy,
         headline=head,
         alignment=alignment,
-        projects=finance.projects(facts),
+        projects=projects,
         epics_at_risk=delivery.epics_at_risk(facts),
         deliverables=delivery.deliverables(facts),
         aging=aging,
@@ -44,15 +63,20 @@ def build_report(inputs: ReportInputs, policy: RagPolicy | None = None) -> Portf
         trends=followup.trends(facts, followup.live_metrics(facts, head.compliance_score, head.burn)),
         rules=followup.rules(facts),
         definitions=definitions(policy),
+        locale=inputs.locale,
     )
+    state = changes.week_state(facts, report)
+    found = changes.changes(inputs.previous, state, inputs.jira_browse_url)
+    return dataclasses.replace(report, changes=found), state
 
 
-def headline(facts: Facts, aligned_share: float | None) -> Headline:
+def headline(facts: Facts, aligned_share: float | None, projects: Sequence[ProjectRow]) -> Headline:
     items = facts.items
     score, errors = finance.compliance(facts, items)
     money = finance.rollup(facts, facts.epics)
     overdue, soon, with_due = finance.due_counts(facts, items)
-    rag, reasons = assess(Signals(len(items), score, money.cpi, money.spi, overdue, with_due), facts.policy)
+    own = assess(Signals(len(items), score, money.cpi, money.spi, overdue, with_due), facts.policy)
+    rag, reasons = rag_rules.portfolio(own, [(p.key, p.rag) for p in projects], facts.policy)
     open_findings = [s for found in facts.open_by_item.values() for s in found]
     severities = Counter(Severity(s.finding.severity).value for s in open_findings)
     categories = Counter(s.finding.category for s in open_findings)
@@ -66,7 +90,14 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
         compliance_score=score,
         compliance_change=facts.change("portfolio", score),
         items=len(items),
+        governed=len(facts.governed),
         items_with_errors=errors,
+        errors_by_type=errors_by_type(facts),
+        projects_by_status=tuple(
+            StatusGroup(status, tuple(p.key for p in projects if p.rag is status))
+            for status in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY)
+            if any(p.rag is status for p in projects)
+        ),
         open_findings=len(open_findings),
         by_severity=tuple(Count(s.value, severities[s.value]) for s in sorted(Severity, key=lambda s: -s.rank)),
         by_category=tuple(Count(n, c) for n, c in sorted(categories.items(), key=lambda nc: (-nc[1], nc[0]))),
@@ -84,6 +115,8 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
         burn=money.burn,
         cpi=money.cpi,
         spi=money.spi,
+        eac=money.eac,
+        vac=money.vac,
         overdue=overdue,
         due_soon=soon,
         aligned_share=aligned_share,
@@ -93,7 +126,19 @@ def headline(facts: Facts, aligned_share: float | None) -> Headline:
             last_run_at=run.finished_at or run.started_at if run is not None else None,
             last_run_status=run.status.value if run is not None else None,
         ),
+        unbudgeted=finance.unbudgeted(facts),
     )
+
+
+def errors_by_type(facts: Facts) -> tuple[TypeCount, ...]:
+    """Governed items by issue type with how many carry an open error, highest level first."""
+    totals: Counter[tuple[int, str]] = Counter()
+    errors: Counter[tuple[int, str]] = Counter()
+    for item in facts.governed_in(facts.items):
+        kind = (-item.hierarchy_level, item.issue_type)
+        totals[kind] += 1
+        errors[kind] += facts.has_error(item)
+    return tuple(TypeCount(kind[1], errors[kind], totals[kind]) for kind in sorted(totals))
 
 
 def definitions(policy: RagPolicy) -> tuple[Definition, ...]:
@@ -102,8 +147,9 @@ def definitions(policy: RagPolicy) -> tuple[Definition, ...]:
     return tuple(
         Definition(term, text)
         for term, text in (
-            ("Compliance score", "Share of the items in scope that have no open error finding. Warnings, "
-             "information and waived findings do not lower it."),
+            ("Compliance score", "Share of the governed items (those some rule's scope takes in) that have no "
+             "open error finding, shown with the counts by issue type. Warnings, information and waived findings "
+             "do not lower it."),
             ("Open findings", "Rule failures that are neither resolved nor waived, counted once per rule and item."),
             ("New / resolved", f"Findings first seen, or resolved, in the {WEEK_DAYS} days up to the report date. "
              "What the first (baseline) run found counts as existing, not new."),
@@ -112,20 +158,26 @@ def definitions(policy: RagPolicy) -> tuple[Definition, ...]:
             ("Progress, CPI, SPI", "Earned value EV = budget x progress (share of done story points or children). "
              "Progress = sum(EV) / sum(budget); CPI = sum(EV) / sum(spent); SPI = sum(EV) / sum(planned value), "
              "planned value being the budget x the share of start..due elapsed."),
-            ("EAC", "Estimate at completion: the sum of each epic's forecast (budget / CPI; actual cost once done; "
-             "its budget while nothing is spent)."),
+            ("EAC, VAC", "Estimate at completion = budget / CPI, with the CPI of the same row (epic, project or "
+             "portfolio); the budget while nothing is spent; a dash when money was spent and nothing earned. A done "
+             "epic's EAC is its actual cost. VAC (variance at completion) = budget - EAC: negative means an overrun."),
+            ("Spend outside budgets", "Spent counts budgeted epics only; alignment counts all spend. The difference "
+             "is named under the headline: spend on epics without a budget and on issues under no epic."),
             ("Deliverables", f"Open {level} with a due date. Overdue: past the due date. Due soon: due within "
              f"{p.horizon_days} days. Slipped: due date moved later in the last {WEEK_DAYS} days."),
             ("Alignment", "Every epic, and every issue under no epic, counts once with its cost. Aligned work serves "
              "an active strategic goal; unaligned work names no known goal; retired-goal work names a retired "
              "one. Committed = budgets of a goal's epics; envelope = the goal's budget in strategy.yaml."),
+            ("Portfolio status", f"The worst of the portfolio's own signals (below) and of its projects: any "
+             f"project OFF TRACK makes it at least AT RISK; OFF TRACK from {p.projects_red_share:.0%} of projects "
+             f"OFF TRACK; AT RISK from {p.projects_amber_share:.0%} of projects AT RISK or worse."),
             ("RAG", f"The worst of: compliance (amber below {p.compliance_amber:.0%}, red below "
              f"{p.compliance_red:.0%}); CPI and SPI (amber below {p.cpi_amber:.2f} / {p.spi_amber:.2f}, red below "
              f"{p.cpi_red:.2f} / {p.spi_red:.2f}); overdue deliverables as a share of open deliverables with a due "
              f"date (amber from {p.overdue_amber:.0%}, red from {p.overdue_red:.0%}). Grey: nothing in scope."),
             ("Epics at risk", "Open epics with an open finding on them or their children, overdue, or with a CPI "
-             "under the amber threshold; worst severity first, then money at stake (the largest of budget, "
-             "forecast and spend)."),
+             "under the amber threshold; the most money at stake first (the largest of budget, forecast and "
+             "spend), then the worst severity (report_epic_order = severity swaps the two)."),
             ("Trends", "One point per week recorded by the check runs (the last point is this report's numbers). "
              "Overdue in trends counts every open item past its due date, at any level."),
         )

@@ -1,7 +1,8 @@
 """How the report writes numbers and untrusted text: the Jinja filters of ``render`` (plain functions, tested).
 
-Missing values (``None``) render as an en dash. Money is rounded to whole units with thousands separators and
-the currency's symbol (its ISO code for currencies without a common symbol).
+Missing values (``None``) render as an en dash ("cannot be computed" in a table). Numbers, money, percentages and
+dates are written by ``pmo_bot.wording.Numbers`` (Babel, the configured ``locale``), so a comment, ``rules
+explain`` and the report write the same number the same way; only the compact chart form lives here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
+
+from pmo_bot.wording import DEFAULT_LOCALE, Numbers
 
 DASH = "–"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -29,14 +32,9 @@ def _finite(value: object) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def money(value: object, currency: str = "EUR") -> str:
+def money(value: object, currency: str = "EUR", locale: str = DEFAULT_LOCALE) -> str:
     number = _finite(value)
-    if number is None:
-        return DASH
-    sign = "-" if round(number) < 0 else ""
-    amount = f"{abs(number):,.0f}"
-    symbol = SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+    return DASH if number is None else Numbers(locale, currency.upper()).money(number)
 
 
 def compact_money(value: object, currency: str = "EUR") -> str:
@@ -51,9 +49,9 @@ def compact_money(value: object, currency: str = "EUR") -> str:
     return text if symbol else f"{text} {currency}"
 
 
-def percent(value: object, digits: int = 0) -> str:
+def percent(value: object, digits: int = 0, locale: str = DEFAULT_LOCALE) -> str:
     number = _finite(value)
-    return DASH if number is None else f"{number * 100:,.{digits}f}%"
+    return DASH if number is None else Numbers(locale).percent(number, digits)
 
 
 def index(value: object) -> str:
@@ -73,9 +71,9 @@ def points(value: object) -> str:
     return f"{'+' if shown > 0 else '−'}{abs(shown):.1f} pts"
 
 
-def count(value: object) -> str:
+def count(value: object, locale: str = DEFAULT_LOCALE) -> str:
     number = _finite(value)
-    return DASH if number is None else f"{number:,.0f}"
+    return DASH if number is None else Numbers(locale).number(round(number), 0)
 
 
 def day(value: date | datetime | None) -> str:
@@ -87,4 +85,8 @@ def day(value: date | datetime | None) -> str:
 
 
 def plural(number: int, word: str, many: str | None = None) -> str:
-    return f"{number:,} {word if number == 1 else many or word + 's'}"
+    if number == 1:
+        return f"{number:,} {word}"
+    if many is None:
+        many = word[:-1] + "ies" if word[-1:] == "y" and word[-2:-1] not in ("a", "e", "i", "o", "u") else word + "s"
+    return f"{number:,} {many}"

@@ -21,7 +21,6 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -29,6 +28,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from pmo_bot.errors import ConfigError
@@ -37,6 +37,7 @@ from pmo_bot.report.charts import render_charts
 from pmo_bot.report.context import PortfolioReport
 from pmo_bot.report.csvexport import cut_lists
 from pmo_bot.report.publish import File, RenderedPage
+from pmo_bot.wording import DEFAULT_LOCALE
 
 STORAGE_PAGE = "storage/page.xml.j2"
 HTML_PAGE = "html/page.html.j2"
@@ -69,7 +70,22 @@ def cdata(value: Any) -> Markup:
 
 @pass_context
 def _money(ctx: Context, value: object) -> str:
-    return numbers.money(value, ctx["report"].currency)
+    return numbers.money(value, ctx["report"].currency, _locale(ctx))
+
+
+def _locale(ctx: Context) -> str:
+    report = ctx.get("report")
+    return str(getattr(report, "locale", DEFAULT_LOCALE))
+
+
+@pass_context
+def _percent(ctx: Context, value: object, digits: int = 0) -> str:
+    return numbers.percent(value, digits, _locale(ctx))
+
+
+@pass_context
+def _count(ctx: Context, value: object) -> str:
+    return numbers.count(value, _locale(ctx))
 
 
 @pass_context
@@ -78,7 +94,9 @@ def _compact(ctx: Context, value: object) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def environment(templates_dir: Path | None = None) -> Environment:
+def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Jinja's immutable sandbox: a template reads its documented context and nothing else (no attribute that
+    starts with ``_``, no method that changes a value), so a ``templates_dir`` cannot run code or reach a secret."""
     packaged = FileSystemLoader(packaged_dir())
     loaders: list[Any] = []
     if templates_dir is not None:
@@ -86,7 +104,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
             raise ConfigError(f"templates_dir {templates_dir} is not a directory: create it or unset templates_dir")
         loaders.append(FileSystemLoader(templates_dir))
     loaders += [PrefixLoader({"default": packaged}, delimiter=":"), packaged]
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,
@@ -97,9 +115,9 @@ def environment(templates_dir: Path | None = None) -> Environment:
     env.filters.update(
         money=_money,
         compact=_compact,
-        percent=numbers.percent,
+        percent=_percent,
         index=numbers.index,
-        count=numbers.count,
+        count=_count,
         points=numbers.points,
         day=numbers.day,
         cdata=cdata,
@@ -111,22 +129,45 @@ def environment(templates_dir: Path | None = None) -> Environment:
 def _render(name: str, templates_dir: Path | None, **context: Any) -> str:
     try:
         return environment(templates_dir).get_template(name).render(**context)
-    except TemplateError as error:
+    except TemplateError as error:  # SecurityError (the sandbox refused) is a TemplateError too
         where = f" (templates_dir {templates_dir})" if templates_dir else ""
         raise ConfigError(f"report template {name}{where} failed: {error}") from error
 
 
-def render_storage(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
-    """The weekly page body in Confluence storage format; charts are attachments shown with ``ac:image``."""
+def render_storage(
+    report: PortfolioReport,
+    charts: Mapping[str, bytes],
+    templates_dir: Path | None = None,
+    *,
+    fingerprinting: bool = False,
+) -> str:
+    """The weekly page body in Confluence storage format; charts are attachments shown with ``ac:image``.
+
+    ``fingerprinting`` leaves out the volatile text (``ui.volatile``: "as of", the last check's time), giving
+    what the publisher's fingerprint covers."""
     return _render(
-        STORAGE_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images={}, format="storage"
+        STORAGE_PAGE,
+        templates_dir,
+        report=report,
+        charts=tuple(sorted(charts)),
+        images={},
+        format="storage",
+        fingerprinting=fingerprinting,
     )
 
 
 def render_html(report: PortfolioReport, charts: Mapping[str, bytes], templates_dir: Path | None = None) -> str:
     """A standalone HTML page with the charts embedded, for readers without Confluence and for the demo."""
     images = {name: "data:image/png;base64," + base64.b64encode(data).decode() for name, data in sorted(charts.items())}
-    return _render(HTML_PAGE, templates_dir, report=report, charts=tuple(sorted(charts)), images=images, format="html")
+    return _render(
+        HTML_PAGE,
+        templates_dir,
+        report=report,
+        charts=tuple(sorted(charts)),
+        images=images,
+        format="html",
+        fingerprinting=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +184,16 @@ def render_index(
 ) -> str:
     """The parent page: the latest headline and a link to every weekly page, newest first."""
     ordered = tuple(sorted(entries, key=lambda e: e.week, reverse=True))
-    return _render(INDEX_PAGE, templates_dir, entries=ordered, report=latest, format="storage", charts=(), images={})
+    return _render(
+        INDEX_PAGE,
+        templates_dir,
+        entries=ordered,
+        report=latest,
+        format="storage",
+        charts=(),
+        images={},
+        fingerprinting=False,
+    )
 
 
 DEFAULT_TITLE = "Portfolio report — {year}-W{week:02d}"
@@ -170,6 +220,7 @@ def rendered_page(
     return RenderedPage(
         title=title_pattern.format(**parts),
         body=render_storage(report, charts, templates_dir),
+        content=render_storage(report, charts, templates_dir, fingerprinting=True),
         files=tuple(files),
         labels=tuple(pattern.format(**parts) for pattern in label_patterns),
     )

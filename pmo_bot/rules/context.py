@@ -126,6 +126,9 @@ class EvaluationContext:
     tz: tzinfo = UTC
     stale_after_days: int = 14
     goal_committed: Mapping[str, float] | None = None  # goal id -> summed epic budgets; see goals.commitments
+    # ``scope.jql`` fragment -> the issue keys Jira returned for it this cycle (rules/jqlscope.py). A fragment
+    # absent here was not run (or failed): its rules apply to no issue.
+    jql_scopes: Mapping[str, frozenset[str]] = field(default_factory=_empty)
     locale: str = DEFAULT_LOCALE  # how observed/expected texts and template filters write numbers and dates
     _goal_index: Mapping[str, Goal] = field(default_factory=_empty, init=False, repr=False, compare=False)
     folded_markers: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -151,6 +154,13 @@ class EvaluationContext:
         if ref is None:
             return None
         return self._goal_index.get(ref.strip().casefold())
+
+    def in_jql_scope(self, fragment: str | None, key: str) -> bool:
+        """Whether ``key`` is among the issues Jira returned for a rule's ``scope.jql`` (no fragment: yes)."""
+        if fragment is None:
+            return True
+        keys = self.jql_scopes.get(fragment)
+        return keys is not None and key in keys
 
     def waiver_for(self, rule_id: str, key: str) -> Waiver | None:
         """The first waiver in force today for this rule and item, if any."""

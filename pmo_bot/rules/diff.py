@@ -30,6 +30,7 @@ class RuleDiff:
     added_rules: tuple[str, ...] = ()
     removed_rules: tuple[str, ...] = ()
     examples: int = 5
+    unevaluated: tuple[str, ...] = ()  # rules with a scope.jql: they need Jira, which a preview never calls
 
     @property
     def changed(self) -> bool:
@@ -79,10 +80,16 @@ def _some(keys: Sequence[str], limit: int) -> str:
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
+def _unevaluated(diff: RuleDiff) -> str:
+    return f"not evaluated (their scope.jql needs Jira): {', '.join(diff.unevaluated)}" if diff.unevaluated else ""
+
+
 def render_text(diff: RuleDiff, against: str) -> str:
     lines = [f"Rule impact against {against}, on {diff.items:,} stored issues:"]
+    if diff.unevaluated:
+        lines.append(f"  {_unevaluated(diff)}")
     if not diff.changed and not diff.added_rules and not diff.removed_rules:
-        return lines[0] + " no change."
+        return "\n".join([lines[0] + " no change.", *lines[1:]])
     for label, ids in (("rules added", diff.added_rules), ("rules removed", diff.removed_rules)):
         if ids:
             lines.append(f"  {label}: {', '.join(ids)}")
@@ -101,9 +108,10 @@ def render_text(diff: RuleDiff, against: str) -> str:
 
 def render_markdown(diff: RuleDiff, against: str) -> str:
     head = f"### Rule impact against `{against}`\n\nOn {diff.items:,} stored issues"
+    note = f"\n\n_{_unevaluated(diff)}_" if diff.unevaluated else ""
     if not diff.changed and not diff.added_rules and not diff.removed_rules:
-        return head + ": **no change**.\n"
-    lines = [head + ":", ""]
+        return head + f": **no change**.{note}\n"
+    lines = [head + ":" + note, ""]
     for label, ids in (("Rules added", diff.added_rules), ("Rules removed", diff.removed_rules)):
         if ids:
             lines.append(f"{label}: {', '.join(f'`{i}`' for i in ids)}")

@@ -143,12 +143,9 @@ def evaluate_detailed(
         metrics = Metrics(item, children.get(item.key, ()), context, ancestors_of(item, by_key))
         view = ItemView(item, metrics, today, tz)
         for rule in candidates:
-            scope = rule.rule.scope
-            if scope.labels and scope.labels.isdisjoint(item.labels):
+            if not _item_match(rule.rule.scope, item):
                 continue
-            if (scope.exclude.labels and not scope.exclude.labels.isdisjoint(item.labels)) or (
-                item.key in scope.exclude.keys
-            ):
+            if rule.rule.scope.jql is not None and not context.in_jql_scope(rule.rule.scope.jql, item.key):
                 continue
             evaluations += 1
             if (rule.when is not None and not rule.when(view)) or rule.check(view):
@@ -235,6 +232,20 @@ def fingerprint(*parts: str | None) -> str:
     """First 16 hex digits of SHA-256 over the JSON array of the parts (documented in docs/rules.md)."""
     payload = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def governs(compiled: CompiledRules, item: Item) -> bool:
+    """Whether any rule's scope takes in ``item`` (the report's compliance counts only such items)."""
+    return any(_item_match(rule.rule.scope, item) for rule in compiled.candidates(item))
+
+
+def _item_match(scope: Scope, item: Item) -> bool:
+    """The per-item part of a scope: labels, excluded labels and keys."""
+    if scope.labels and scope.labels.isdisjoint(item.labels):
+        return False
+    return not (scope.exclude.labels and not scope.exclude.labels.isdisjoint(item.labels)) and (
+        item.key not in scope.exclude.keys
+    )
 
 
 def _static_match(scope: Scope, traits: _Traits) -> bool:

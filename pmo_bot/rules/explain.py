@@ -52,6 +52,11 @@ def trace(rules: CompiledRules, item: Item, items: Sequence[Item], context: Eval
         if not in_scope:
             traces.append(RuleTrace(rule.id, "out-of-scope", f"scope is {scope.describe()}"))
             continue
+        if scope.jql is not None and not context.in_jql_scope(scope.jql, item.key):
+            ran = scope.jql in context.jql_scopes
+            why = "Jira's search for it did not return this issue" if ran else "its search was not run or failed"
+            traces.append(RuleTrace(rule.id, "out-of-scope", f"scope.jql '{scope.jql}': {why}"))
+            continue
         if compiled.when is not None and not compiled.when(view):
             traces.append(RuleTrace(rule.id, "not-applicable", "its 'when' condition does not hold"))
             continue

@@ -68,7 +68,7 @@ _SPECS: tuple[FieldSpec, ...] = (
 
 FIELDS: Mapping[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
 # Item attributes deliberately not offered as fields (metrics summarise them instead).
-NOT_FIELDS: frozenset[str] = frozenset({"worklogs", "changelog", "extra"})
+NOT_FIELDS: frozenset[str] = frozenset({"worklogs", "changelog", "extra", "last_activity"})
 
 
 def field_kind(name: str) -> Kind | None:

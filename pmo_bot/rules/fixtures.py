@@ -56,6 +56,7 @@ class Case:
     items: tuple[Item, ...]
     expectations: tuple[Expectation, ...]
     first_seen: Mapping[tuple[str, str], date] = field(default_factory=dict)
+    jql_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # scope.jql fragment -> keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,10 @@ def fixture_schema() -> dict[str, Any]:
             "name": {"type": "string", "minLength": 1},
             "today": {"type": "string", "format": "date"},
             "first_seen": {"type": "array", "items": seen},
+            "jql": {  # what Jira returns for each scope.jql fragment, since a test runs without Jira
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
             "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
             "expect": {"type": "array", "items": expectation},
             "expect_not": {"type": "array", "items": expectation},
@@ -192,7 +197,17 @@ def read_fixture(doc: Document) -> tuple[Fixture | None, list[Problem]]:
             for position, entry in enumerate(raw.get(key, ()))
         )
         first_seen = {(e["rule"], e["item"]): _day(e["date"]) for e in raw.get("first_seen", ())}
-        cases.append(Case(raw["name"], today, tuple(builder.items), expectations, MappingProxyType(first_seen)))
+        jql = {fragment.strip(): frozenset(keys) for fragment, keys in raw.get("jql", {}).items()}
+        cases.append(
+            Case(
+                raw["name"],
+                today,
+                tuple(builder.items),
+                expectations,
+                MappingProxyType(first_seen),
+                MappingProxyType(jql),
+            )
+        )
     rules = frozenset(data["rules"]) if "rules" in data else None
     return Fixture(doc.file, doc, tuple(cases), rules, strategy, rates, waivers), problems
 

@@ -76,7 +76,9 @@ def due_date_slips(m: MetricSource) -> int:
 
 
 def days_since_update(m: MetricSource) -> int | None:
-    return _days_since(m, m.item.updated)
+    """Since a person last changed the issue (``last_activity``: the bot's own writes move ``updated`` and must
+    not make a stale issue look active); ``updated`` where activity is unknown."""
+    return _days_since(m, m.item.last_activity or m.item.updated)
 
 
 def days_in_status(m: MetricSource) -> int | None:

@@ -46,7 +46,7 @@ def load_fixtures(bundle: Bundle, paths: Sequence[FsPath]) -> tuple[list[Fixture
         problems.extend(found)
         if fixture is None or found:
             continue
-        unknown = _unknown_rules(bundle, fixture)
+        unknown = _unknown_rules(bundle, fixture) + _undeclared_jql(bundle, fixture)
         problems.extend(unknown)
         if not unknown:
             fixtures.append(fixture)
@@ -71,6 +71,29 @@ def _unknown_rules(bundle: Bundle, fixture: Fixture) -> list[Problem]:
     return problems
 
 
+def _undeclared_jql(bundle: Bundle, fixture: Fixture) -> list[Problem]:
+    """A case must say which keys each tested rule's ``scope.jql`` returns (a test runs without Jira), and
+    declare no fragment that no tested rule uses (a typo would otherwise leave the rule out of scope)."""
+    located = Located(fixture.doc)
+    ruleset = bundle.ruleset if fixture.rules is None else bundle.ruleset.only(fixture.rules)
+    used = {rule.scope.jql: rule.id for rule in ruleset.rules if rule.scope.jql}
+    problems = []
+    for index, case in enumerate(fixture.cases):
+        for fragment, rule_id in used.items():
+            if fragment not in case.jql_scopes:
+                problems.append(
+                    located.problem(
+                        ("cases", index),
+                        f"rule '{rule_id}' has scope.jql {fragment!r}: list the keys it returns in this case "
+                        f"(jql: {{{fragment!r}: [KEY-1, ...]}})",
+                    )
+                )
+        for fragment in case.jql_scopes:
+            if fragment not in used:
+                problems.append(located.problem(("cases", index, "jql"), f"no tested rule has scope.jql {fragment!r}"))
+    return problems
+
+
 def run_fixture(bundle: Bundle, fixture: Fixture, compiled: CompiledRules | None = None) -> list[CaseResult]:
     ruleset = bundle.ruleset if fixture.rules is None else bundle.ruleset.only(fixture.rules)
     rules = compiled if compiled is not None and fixture.rules is None else compile_rules(ruleset)
@@ -82,7 +105,7 @@ def run_fixture(bundle: Bundle, fixture: Fixture, compiled: CompiledRules | None
     )
     results = []
     for case in fixture.cases:
-        context = local.context(case.today, first_seen=case.first_seen)
+        context = local.context(case.today, first_seen=case.first_seen, jql_scopes=case.jql_scopes)
         findings = evaluate(rules, case.items, context)
         hidden = _hidden_by(findings, ruleset.supersedes)
         failures = tuple(_compare(fixture, case, findings, hidden))

@@ -8,14 +8,47 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox import views
+from pmo_bot.sandbox.confluence.operations import check_space_grants
 from pmo_bot.sandbox.faults import FaultSettings
-from pmo_bot.sandbox.site import Sandbox, SeedProfile
+from pmo_bot.sandbox.jira.grants import check_grants
+from pmo_bot.sandbox.site import Sandbox, SeedProfile, check_time_zone
+
+
+class AccountBody(BaseModel):
+    """``PUT /_sandbox/account``: the login's settings a test may change (members left out stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str | None = None
+    # Project key -> the permissions the login holds there (others keep theirs); {} restores the default grant.
+    permissions: dict[str, list[str]] | None = None
+    # Confluence space key -> "operation:targetType" strings the login may do there; {} restores the default.
+    space_permissions: dict[str, list[str]] | None = None
+
+    @field_validator("permissions")
+    @classmethod
+    def _grants(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        if value is not None:
+            check_grants(value)
+        return value
+
+    @field_validator("space_permissions")
+    @classmethod
+    def _space_grants(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        if value is not None:
+            check_space_grants(value)
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else check_time_zone(value)
 
 
 class SeedBody(BaseModel):
@@ -71,6 +104,28 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         entries = sandbox.log.since(int(raw))
         return JSONResponse({"requests": [e.to_json() for e in entries], "last_id": sandbox.log.last_id()})
 
+    async def get_account(_: Request) -> Response:
+        return JSONResponse(sandbox.account())
+
+    async def put_account(request: Request) -> Response:
+        try:
+            body = AccountBody.model_validate(await _json_body(request))
+        except (ValidationError, ValueError) as error:
+            return _problem(400, f"bad account settings: {error}")
+        with sandbox.lock:
+            if body.time_zone is not None:
+                sandbox.jira.time_zone = body.time_zone
+            if body.permissions == {}:
+                sandbox.jira.permissions = {}
+            elif body.permissions is not None:
+                sandbox.jira.permissions.update(check_grants(body.permissions))
+            if body.space_permissions == {}:
+                sandbox.confluence.space_operations = {}
+            elif body.space_permissions is not None:
+                sandbox.confluence.space_operations.update(check_space_grants(body.space_permissions))
+            sandbox.jira.generation += 1  # cached search results depend on what the login may see
+        return JSONResponse(sandbox.account())
+
     async def get_faults(_: Request) -> Response:
         return JSONResponse(sandbox.faults.settings.model_dump(mode="json"))
 
@@ -91,6 +146,8 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/seed", seed, methods=["POST"]),
         Route("/_sandbox/requests", requests, methods=["GET"]),
+        Route("/_sandbox/account", get_account, methods=["GET"]),
+        Route("/_sandbox/account", put_account, methods=["PUT"]),
         Route("/_sandbox/faults", get_faults, methods=["GET"]),
         Route("/_sandbox/faults", put_faults, methods=["PUT"]),
         Route("/_sandbox/faults", delete_faults, methods=["DELETE"]),

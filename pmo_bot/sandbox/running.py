@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +67,20 @@ def prepare_sandbox(
     data: Path | str | None = None,
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+    time_zone: str = "UTC",
+    permissions: Mapping[str, Sequence[str]] | None = None,
+    space_permissions: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[Sandbox, Persistence | None]:
     """Build and fill a site: restored from ``data`` when it holds a snapshot, else seeded."""
-    sandbox = Sandbox(SandboxConfig(flavor=flavor, user=user, token=token))
+    config = SandboxConfig(
+        flavor=flavor,
+        user=user,
+        token=token,
+        time_zone=time_zone,
+        permissions=permissions,
+        space_permissions=space_permissions,
+    )
+    sandbox = Sandbox(config)
     persistence = Persistence(Path(data), sandbox) if data is not None else None
     if persistence is None or not persistence.restore():
         sandbox.seed(seed, issues, seed_number)
@@ -92,10 +103,26 @@ def start_sandbox(
     data: Path | str | None = None,
     user: str = "pmo-bot@example.com",
     token: str = "sandbox-token",  # noqa: S107 - the sandbox's documented default credential
+    time_zone: str = "UTC",
+    permissions: Mapping[str, Sequence[str]] | None = None,
+    space_permissions: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[RunningSandbox]:
-    """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block."""
+    """Serve a seeded sandbox on a (free) loopback port in a background thread for the ``with`` block.
+
+    ``time_zone`` is the login's Jira profile zone (served by ``myself``, used for JQL date literals);
+    ``permissions`` narrows the login's project permissions, e.g. ``{"CRM": ["BROWSE_PROJECTS"]}``, and
+    ``space_permissions`` its Confluence operations per space, e.g. ``{"PMO": ["read:space"]}``."""
     sandbox, persistence = prepare_sandbox(
-        flavor, seed=seed, issues=issues, seed_number=seed_number, data=data, user=user, token=token
+        flavor,
+        seed=seed,
+        issues=issues,
+        seed_number=seed_number,
+        data=data,
+        user=user,
+        token=token,
+        time_zone=time_zone,
+        permissions=permissions,
+        space_permissions=space_permissions,
     )
     try:
         with ThreadedServer(build_app(sandbox), host=host, port=port) as server:

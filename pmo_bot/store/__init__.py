@@ -24,6 +24,7 @@ from pmo_bot.store.history import History
 from pmo_bot.store.items import Items
 from pmo_bot.store.jobstate import JobStates
 from pmo_bot.store.leases import Leases
+from pmo_bot.store.reports import ReportSnapshots
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
 from pmo_bot.store.watermarks import SyncWatermarks
@@ -43,6 +44,7 @@ class Store:
         self.leases = Leases(db)
         self.jobs = JobStates(db)
         self.history = History(db)
+        self.reports = ReportSnapshots(db)
 
     def close(self) -> None:
         self.db.dispose()

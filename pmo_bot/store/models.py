@@ -166,6 +166,17 @@ class ReportPageRow(SQLModel, table=True):
     published_at: datetime = _instant()
 
 
+class ReportSnapshotRow(SQLModel, table=True):
+    """What a published week showed (the report model) and the compact state next week compares against."""
+
+    __tablename__ = "report_snapshots"
+
+    week: str = Field(primary_key=True, max_length=8)
+    report: dict[str, Any] = _json()  # the PortfolioReport as JSON (pmo_bot.report.archive)
+    state: dict[str, Any] = _json()  # the WeekState as JSON
+    recorded_at: datetime = _instant()
+
+
 class FailingSinceRow(SQLModel, table=True):
     """Since when a rule's check has failed on an item, including while the rule's grace period hides it."""
 

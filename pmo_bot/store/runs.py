@@ -63,6 +63,18 @@ class Runs:
             session.flush()
             return _record(row)
 
+    def interrupt_running(self, kind: RunKind, now: datetime, reason: str) -> int:
+        """Close runs of ``kind`` left "running" by a process that died. Only the lease holder may call this:
+        while it holds the lease no other run of ``kind`` can be under way. Returns how many were closed."""
+        with self._db.session() as session:
+            rows = list(
+                session.exec(select(RunRow).where(RunRow.kind == kind.value, RunRow.status == RunStatus.RUNNING.value))
+            )
+            for row in rows:
+                row.status, row.finished_at, row.error = RunStatus.FAILED.value, now, reason
+                session.add(row)
+            return len(rows)
+
     def get(self, run_id: int) -> Run | None:
         with self._db.session() as session:
             row = session.get(RunRow, run_id)

@@ -75,9 +75,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
     Under the migration lock, so that replicas starting together migrate once: the second waits, then finds
     the schema current."""
-    before = check_known(engine)
-    if before.up_to_date:
-        return before.current, before.head
+    if _settled(engine):
+        found = status(engine)
+        return found.current, found.head
     with migration_lock(engine):
         before = check_known(engine)
         if before.up_to_date:
@@ -128,12 +128,26 @@ def check_known(engine: Engine) -> SchemaStatus:
 
 def ensure_current(engine: Engine, *, auto_upgrade: bool) -> None:
     """Called whenever the store is opened: refuse unknown revisions; upgrade or demand an upgrade."""
-    found = check_known(engine)
-    if found.up_to_date:
+    if _settled(engine):
         return
     if not auto_upgrade:
+        with migration_lock(engine):  # another process may be migrating right now: judge once it is done
+            found = check_known(engine)
+        if found.up_to_date:
+            return
         raise StoreError(
             f"the database schema is at revision {found.current or '(empty)'} but this pmo-bot needs "
             f"{found.head}: run `pmo-bot db upgrade` (database_auto_upgrade is off)"
         )
     upgrade(engine)
+
+
+def _settled(engine: Engine) -> bool:
+    """Up to date (the common case, decided without the lock). Refuses a newer schema at once. Anything else,
+    including a half-made schema another process may be creating right now, is judged again under the lock."""
+    try:
+        return check_known(engine).up_to_date
+    except StoreError as error:
+        if "newer than" in str(error) or "does not know" in str(error):
+            raise
+        return False

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from pmo_bot.atlassian.ports import Flavor
+from pmo_bot.atlassian.ports import BotIdentity, Flavor
 from pmo_bot.domain import FieldChange, Item, StatusCategory, Worklog
 from pmo_bot.richtext import plain_text
 from pmo_bot.sync.fields import FieldMap
@@ -125,6 +125,34 @@ def _changelog(raw: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     return tuple(sorted(changes, key=lambda c: c.at))
 
 
+def _by_person(record: Any, bot: BotIdentity | None) -> bool:
+    author = record.get("author") if isinstance(record, Mapping) else None
+    return not (bot is not None and isinstance(author, Mapping) and bot.is_author_of(author))
+
+
+def last_person_activity(raw: Mapping[str, Any], bot: BotIdentity | None) -> datetime | None:
+    """The newest change a person made that this raw issue shows: a history, a comment or a worklog whose
+    author is not the bot. The bot's own comment and property writes move ``updated`` and must not count."""
+    raw_fields = raw.get("fields")
+    fields: Mapping[str, Any] = raw_fields if isinstance(raw_fields, Mapping) else {}
+    changelog = raw.get("changelog")
+    records: list[tuple[Any, str]] = []
+    histories = changelog.get("histories") if isinstance(changelog, Mapping) else None
+    records += [(h, "created") for h in histories if isinstance(h, Mapping)] if isinstance(histories, list) else []
+    for name, inner in (("comment", "comments"), ("worklog", "worklogs")):
+        embedded = fields.get(name)
+        listed = embedded.get(inner) if isinstance(embedded, Mapping) else None
+        for entry in listed if isinstance(listed, list) else ():
+            records += [(entry, "updated"), (entry, "created")]
+    instants = [
+        at
+        for record, stamp in records
+        if _by_person(record, bot) and (at := parse_instant(record.get(stamp))) is not None
+    ]
+    created = parse_instant(fields.get("created"))
+    return max([*instants, *([created] if created else [])], default=None)
+
+
 def _worklogs(fields: Mapping[str, Any]) -> tuple[Worklog, ...]:
     embedded = fields.get("worklog") or {}
     logs = embedded.get("worklogs") if isinstance(embedded, Mapping) else None
@@ -147,7 +175,8 @@ def _parent(fields: Mapping[str, Any], fmap: FieldMap, level: int, flavor: Flavo
     return epic or parent
 
 
-def normalize(raw: Mapping[str, Any], fmap: FieldMap, flavor: Flavor) -> Normalized:
+def normalize(raw: Mapping[str, Any], fmap: FieldMap, flavor: Flavor, bot: BotIdentity | None = None) -> Normalized:
+    """``bot``: the bot's account, whose own changes are not activity (``Item.last_activity``)."""
     key = raw.get("key") if isinstance(raw, Mapping) else None
     if not isinstance(key, str) or "-" not in key:
         return Normalized(None, "issue without a usable key")
@@ -208,6 +237,7 @@ def normalize(raw: Mapping[str, Any], fmap: FieldMap, flavor: Flavor) -> Normali
         status_changed=max(status_changes) if status_changes else None,
         worklogs=_worklogs(fields),
         changelog=changelog,
+        last_activity=last_person_activity(raw, bot),
         extra=MappingProxyType(extra),
     )
     properties = raw.get("properties")

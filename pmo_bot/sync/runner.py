@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pmo_bot import logs
-from pmo_bot.atlassian.ports import STATE_PROPERTY, JiraPort
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
 from pmo_bot.domain import Item
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.history import carry_history, complete_histories, needs_history, search_expand, settle_activity
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
 from pmo_bot.sync.normalize import normalize
 
@@ -88,6 +89,7 @@ def sync(
     time_zone: str,
     bot_wrote_at: Callable[[str], datetime | None],
     progress: Callable[[int, int | None], None] | None = None,
+    bot: BotIdentity | None = None,
 ) -> SyncReport:
     """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only."""
     scope = scope_key(options, fmap)
@@ -109,14 +111,27 @@ def sync(
     skipped: Counter[str] = Counter()
     newest: datetime | None = None
     count = 0
-    for page in jira.search(jql, fmap.request_fields(), expand=("changelog",), properties=(STATE_PROPERTY,)):
-        for raw in page.issues:
+    pages = jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
+    for page in pages:
+        # History is completed in the fetch, page by page, for the issues that changed (sync/history.py).
+        keys = [raw["key"] for raw in page.issues if isinstance(raw, Mapping) and isinstance(raw.get("key"), str)]
+        known = {item.key: item for item in store.items.get_many(keys)}
+        changed = {
+            raw["key"]
+            for raw in page.issues
+            if raw.get("key") in keys and needs_history(raw, known.get(raw["key"]), bot_wrote_at(raw["key"]))
+        }
+        for raw in complete_histories(jira, page.issues, changed, fmap):
             count += 1
-            result = normalize(raw, fmap, jira.flavor)
+            result = normalize(raw, fmap, jira.flavor, bot)
             if result.item is None:
                 skipped[result.skipped_reason or "unusable issue"] += 1
                 continue
             item = result.item
+            if item.key in changed:
+                item = settle_activity(jira, item, bot)
+            elif item.key in known:
+                item = carry_history(item, known[item.key])
             newest = item.updated if newest is None or item.updated > newest else newest
             previous = fetched.get(item.key)
             if previous is None or item.updated >= previous.updated:  # de-duplicate overlapping pages

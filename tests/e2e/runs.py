@@ -103,11 +103,14 @@ def faults_served(entries: Sequence[Mapping[str, Any]]) -> Counter[str]:
 
 
 def jira_writes(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Requests that change Jira (search is a POST that only reads)."""
+    """Requests that change Jira (search and the changelog bulk fetch are POSTs that only read)."""
     return [
         e
         for e in entries
-        if e["method"] in WRITE_METHODS and e["path"].startswith("/rest/api/") and e["path"] not in SEARCH_PATH
+        if e["method"] in WRITE_METHODS
+        and e["path"].startswith("/rest/api/")
+        and e["path"] not in SEARCH_PATH
+        and not e["path"].endswith("/changelog/bulkfetch")
     ]
 
 

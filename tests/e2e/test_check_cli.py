@@ -31,6 +31,7 @@ SUMMARY_KEYS = {
     "comments",
     "template_errors",
     "warnings",
+    "scopes",
     "duration_seconds",
 }
 

@@ -27,9 +27,21 @@ PROJECT = "CRM"
 LAG_SECONDS = 2.0
 
 
-@pytest.fixture(params=["cloud", "datacenter"])
+# The bot account's Jira time zone decides how JQL reads the watermark's date literal. A zone east of UTC
+# (Auckland, +13 in December) turns a wrongly zoned literal into a wider search; one west of it (Honolulu,
+# -10) into a narrower one that would silently miss changes. Both run, each on one flavour.
+@pytest.fixture(
+    params=[
+        ("cloud", "UTC"),
+        ("datacenter", "UTC"),
+        ("cloud", "Pacific/Honolulu"),
+        ("datacenter", "Pacific/Auckland"),
+    ],
+    ids="-".join,
+)
 def site(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
-    with start_sandbox(flavor=request.param, seed="demo") as running:
+    flavor, zone = (request.param, "UTC") if isinstance(request.param, str) else request.param
+    with start_sandbox(flavor=flavor, seed="demo", time_zone=zone) as running:
         yield running
 
 

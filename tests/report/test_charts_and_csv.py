@@ -12,6 +12,7 @@ import pytest
 from pmo_bot.report import charts, numbers
 from pmo_bot.report.csvexport import cut_lists, to_csv
 from pmo_bot.report.model import build_report
+from pmo_bot.report.rag import Rag
 from tests.report import builders
 
 
@@ -64,7 +65,7 @@ def test_csv_has_every_row_and_defuses_formulas() -> None:
 
 @pytest.mark.parametrize(
     ("value", "currency", "expected"),
-    [(1234567.8, "EUR", "€1,234,568"), (-950.0, "USD", "-$950"), (12.0, "CHF", "12 CHF"), (None, "EUR", "–")],
+    [(1234567.8, "EUR", "€1,234,568"), (-950.0, "USD", "-$950"), (12.0, "CHF", "CHF12"), (None, "EUR", "–")],
 )
 def test_money(value: float | None, currency: str, expected: str) -> None:
     assert numbers.money(value, currency) == expected
@@ -84,3 +85,30 @@ def test_numbers() -> None:
     assert numbers.plural(1, "finding") == "1 finding"
     assert numbers.plural(2, "entry", "entries") == "2 entries"
     assert numbers.clean("a\x00b\x0bc\td\ne\ud800f\x85") == "abc\td\nef"
+
+
+def test_point_labels_never_overlap_even_when_projects_sit_on_top_of_each_other() -> None:
+    report = build_report(builders.inputs())
+    ops = report.projects[0]
+    crowded = tuple(
+        dataclasses.replace(ops, key=f"P{n}", progress=0.5 + n * 0.004, burn=0.5 + n * 0.003, rag=rag)
+        for n, rag in enumerate([Rag.RED, Rag.AMBER, Rag.GREEN, Rag.RED, Rag.GREEN, Rag.AMBER])
+    )
+    figure = charts.burn_vs_progress_figure(dataclasses.replace(report, projects=crowded))
+    (axes,) = [a for a in figure.axes if a.get_legend() is not None]
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in axes.texts if t.get_text().startswith("P")]
+    assert len(boxes) == 6
+    assert not [(i, j) for i in range(6) for j in range(i + 1, 6) if boxes[i].overlaps(boxes[j])]
+    # A legend that says what each colour means, in the order of severity.
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert legend == ["OFF TRACK", "AT RISK", "ON TRACK"]
+
+
+def test_trend_weeks_are_real_weeks_and_week_one_is_at_the_left() -> None:
+    labels, slots = charts.week_slots(["2026-W48"])
+    assert (labels[0], labels[-1], slots) == ("2026-W48", "2027-W06", [0])
+    labels, slots = charts.week_slots(["2026-W40", "2026-W41", "2026-W47", "2026-W48"])
+    assert (labels[0], slots) == ("2026-W40", [0, 1, 7, 8])  # W42..W46 were not recorded: gaps, not squeezed
+    labels, slots = charts.week_slots([f"2026-W{n:02d}" for n in range(20, 49)])
+    assert (labels[0], labels[-1], slots[-1]) == ("2026-W37", "2026-W48", 11)  # the last twelve weeks

@@ -29,16 +29,20 @@ def _num(value: Any) -> Any:
 
 def digest(report: PortfolioReport, body: str, files: list[str]) -> dict[str, Any]:
     h = report.headline
-    figures = ("compliance_score", "items", "items_with_errors", "open_findings", "new_findings", "waived_findings",
-               "budget", "spent", "burn", "cpi", "spi", "overdue", "due_soon", "aligned_share")  # fmt: skip
+    figures = ("compliance_score", "items", "governed", "items_with_errors", "open_findings", "new_findings",
+               "waived_findings", "budget", "spent", "burn", "cpi", "spi", "eac", "vac", "overdue", "due_soon",
+               "aligned_share")  # fmt: skip
     project_figures = ("compliance_score", "open_findings", "errors", "budget", "spent", "burn", "progress", "cpi",
-                       "spi", "eac", "overdue", "due_soon")  # fmt: skip
+                       "spi", "eac", "vac", "governed", "overdue", "due_soon")  # fmt: skip
     a, d = report.alignment, report.deliverables
     return {
         "week": report.week,
         "headline": {"rag": h.rag.value, "reasons": list(h.reasons), **{k: _num(getattr(h, k)) for k in figures},
                      "by_severity": {c.name: c.count for c in h.by_severity},
-                     "by_category": {c.name: c.count for c in h.by_category}},
+                     "by_category": {c.name: c.count for c in h.by_category},
+                     "errors_by_type": {t.issue_type: [t.with_errors, t.total] for t in h.errors_by_type},
+                     "projects_by_status": {g.rag.value: list(g.keys) for g in h.projects_by_status},
+                     "unbudgeted": [[r.what, r.count, r.amount] for r in h.unbudgeted]},
         "projects": {p.key: {"rag": p.rag.value, **{k: _num(getattr(p, k)) for k in project_figures}}
                      for p in report.projects},
         "goals": {g.id: {"epics": g.epics, "committed": g.committed, "spent": g.spent, "share": _num(g.spend_share)}

@@ -40,7 +40,8 @@ def test_headline_numbers(report: PortfolioReport) -> None:
 def test_overall_rag_is_the_worst_signal_with_reasons(report: PortfolioReport) -> None:
     h = report.headline
     assert h.rag is Rag.RED  # 1 of 3 deliverables overdue (33% >= 15%)
-    assert h.reasons == ("1 of 3 deliverables overdue", "compliance 88%", "SPI 0.83")
+    assert h.reasons == ("1 of 2 projects off track: PAY", "1 of 3 deliverables overdue", "compliance 88%", "SPI 0.83")
+    assert [(g.rag, g.keys) for g in h.projects_by_status] == [(Rag.RED, ("PAY",)), (Rag.GREEN, ("OPS",))]
 
 
 def test_projects(report: PortfolioReport) -> None:
@@ -70,11 +71,16 @@ def test_alignment(report: PortfolioReport) -> None:
     assert (a.retired.count, a.retired.spent, a.retired.keys) == (1, 3_000, ("PAY-1",))
 
 
-def test_epics_at_risk_worst_severity_first_with_child_findings(report: PortfolioReport) -> None:
-    pay, ops = report.epics_at_risk.rows
+def test_epics_at_risk_most_money_first_with_child_findings(report: PortfolioReport) -> None:
+    ops, pay = report.epics_at_risk.rows
+    assert (ops.key, ops.worst_severity, ops.at_stake) == ("OPS-1", "warning", 20_000)  # more money, milder
     assert (pay.key, pay.worst_severity, pay.at_stake, pay.days_overdue) == ("PAY-1", "error", 10_000, 4)
     assert [f.item_key for f in pay.findings] == ["PAY-3"]  # the child's finding is the epic's risk
-    assert (ops.key, ops.worst_severity, ops.at_stake) == ("OPS-1", "warning", 20_000)  # more money, milder
+
+
+def test_epics_at_risk_can_put_severity_first() -> None:
+    rows = build_report(builders.inputs(epic_order="severity")).epics_at_risk.rows
+    assert [r.key for r in rows] == ["PAY-1", "OPS-1"]
 
 
 def test_deliverables(report: PortfolioReport) -> None:
@@ -123,8 +129,11 @@ def test_top_n_cuts_lists_but_keeps_every_row() -> None:
 
 
 def test_policy_thresholds_are_configurable() -> None:
-    lenient = RagPolicy(overdue_amber=0.5, overdue_red=0.9, compliance_amber=0.8, compliance_red=0.5, spi_amber=0.8)
+    lenient = RagPolicy(overdue_amber=1.01, overdue_red=1.01, compliance_amber=0.6, compliance_red=0.5, spi_amber=0.4,
+                        spi_red=0.3)  # fmt: skip
     assert build_report(builders.inputs(), lenient).headline.rag is Rag.GREEN
+    with pytest.raises(ValueError, match="projects_red_share must be above 0"):
+        RagPolicy(projects_red_share=0)
     with pytest.raises(ValueError, match="cpi_red must not be above cpi_amber"):
         RagPolicy(cpi_red=0.95)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_jira_macro_when_a_server_id_is_configured() -> None:
 def test_cut_lists_say_how_many_more_and_link_the_csv() -> None:
     report = build_report(builders.inputs(top_n=1))
     body = render_storage(report, CHARTS)
-    assert "and 1 more open findings" in body
+    assert "Showing 1 of 2: 1 more open findings in" in body
     assert '<ri:attachment ri:filename="findings-aging.csv"/>' in body
     page = rendered_page(report)
     assert {f.filename for f in page.files} >= {"findings-aging.csv", COMPLIANCE_TREND}
@@ -158,5 +159,32 @@ def test_a_big_portfolio_stays_far_under_the_page_limit() -> None:
     page = rendered_page(report)
     assert len(page.body.encode()) < 1_000_000  # 5 MB is Confluence's limit; top-N keeps it a small fraction
     assert report.aging.total == 9000
-    assert "and 8,975 more open findings" in page.body
+    assert "Showing 25 of 9,000: 8,975 more open findings in" in page.body
     assert {"epics-at-risk.csv", "deliverables-overdue.csv", "findings-aging.csv"} <= {f.filename for f in page.files}
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}",
+        "{{ report.__class__.__mro__[1].__subclasses__() }}",
+        "{{ report.headline.reasons.__len__() }}",
+        "{% set d = {} %}{{ d.update({'a': 1}) }}",
+        "{{ lipsum.__globals__['os'].environ }}",
+    ],
+)
+def test_report_templates_run_in_the_sandbox(tmp_path: Path, report: PortfolioReport, attack: str) -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "trends.j2").write_text(attack)
+    with pytest.raises(ConfigError, match=r"report template storage/page.xml.j2 .*failed"):
+        render_storage(report, CHARTS, tmp_path)
+
+
+def test_the_fingerprint_leaves_out_only_the_volatile_text(report: PortfolioReport) -> None:
+    later = dataclasses.replace(report, today=report.today.replace(day=report.today.day + 1))
+    assert render_storage(report, CHARTS) != render_storage(later, CHARTS)  # "as of" moved on the page...
+    assert "As of" not in render_storage(report, CHARTS, fingerprinting=True)
+    # ...but not in the content the fingerprint covers; a real change (one more open finding) is in it.
+    assert render_storage(report, CHARTS, fingerprinting=True) == render_storage(later, CHARTS, fingerprinting=True)
+    more = dataclasses.replace(report, headline=dataclasses.replace(report.headline, open_findings=99))
+    assert render_storage(report, CHARTS, fingerprinting=True) != render_storage(more, CHARTS, fingerprinting=True)

@@ -11,16 +11,18 @@ from http import HTTPStatus
 
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from pmo_bot.sandbox.confluence.model import BadRequest, Conflict, ConfluenceStateError, NotFound
+from pmo_bot.sandbox.confluence.model import BadRequest, Conflict, ConfluenceStateError, Forbidden, NotFound
 
 _V1_EXCEPTIONS = {
     400: "com.atlassian.confluence.api.service.exceptions.BadRequestException",
+    403: "com.atlassian.confluence.api.service.exceptions.PermissionException",
     404: "com.atlassian.confluence.api.service.exceptions.NotFoundException",
     409: "com.atlassian.confluence.api.service.exceptions.ConflictException",
     413: "com.atlassian.confluence.api.service.exceptions.BadRequestException",
 }
 _V2_CODES = {
     400: "INVALID_REQUEST_PARAMETER",
+    403: "PERMISSION_DENIED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     409: "CONFLICT",
@@ -33,6 +35,8 @@ def status_of(error: ConfluenceStateError) -> int:
         return 404
     if isinstance(error, Conflict):
         return 409
+    if isinstance(error, Forbidden):
+        return 403
     if isinstance(error, BadRequest):
         return 400
     return 500

@@ -19,6 +19,10 @@ class NotFound(ConfluenceStateError):
     pass
 
 
+class Forbidden(ConfluenceStateError):
+    """The login may not do this in the space (403)."""
+
+
 class Conflict(ConfluenceStateError):
     pass
 

@@ -18,6 +18,7 @@ from pmo_bot.sandbox.confluence.model import (
     AttachmentRevision,
     BadRequest,
     Conflict,
+    Forbidden,
     Label,
     NotFound,
     Page,
@@ -25,6 +26,7 @@ from pmo_bot.sandbox.confluence.model import (
     Space,
     Version,
 )
+from pmo_bot.sandbox.confluence.operations import DEFAULT_OPERATIONS, Operation
 from pmo_bot.sandbox.confluence.properties import PropertyStore
 from pmo_bot.sandbox.confluence.storage import StorageFormatError, validate_storage
 from pmo_bot.sandbox.seed.model import SeedSpace
@@ -40,6 +42,7 @@ class ConfluenceState:
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.lock = threading.RLock()
+        self.space_operations: dict[str, frozenset[Operation]] = {}  # the login's, where not the default
         self._clear()
 
     def _clear(self) -> None:
@@ -157,11 +160,19 @@ class ConfluenceState:
         return found
 
     # ---- page writes -------------------------------------------------------------------------------------
+    def operations(self, space_key: str) -> frozenset[Operation]:
+        return self.space_operations.get(space_key, DEFAULT_OPERATIONS)
+
+    def require(self, space_key: str, operation: str, target: str) -> None:
+        if (operation, target) not in self.operations(space_key):
+            raise Forbidden(f"User is not permitted to {operation} {target} in space {space_key}")  # UNCERTAIN
+
     def create_page(
         self, space_key: str, title: str, body: str, *, parent_id: str | None, by: str, message: str = ""
     ) -> Page:
         with self.lock:
             space = self.space(space_key)
+            self.require(space.key, "create", "page")
             self._checked_title(space_key, title, None)
             self._checked_body(body)
             parent = self.page(parent_id) if parent_id else self.page(space.homepage_id)
@@ -184,6 +195,7 @@ class ConfluenceState:
         """``parent_id`` None keeps the parent (v1 without ``ancestors``, v2 without ``parentId``)."""
         with self.lock:
             page = self.page(page_id)
+            self.require(page.space_key, "create", "page")  # "Add page" is what lets one edit pages
             current = page.version.number
             if version != current + 1:
                 raise Conflict(f"Version must be incremented on update. Current version is: {current}")
@@ -232,7 +244,7 @@ class ConfluenceState:
         self, page_id: str, filename: str, data: bytes, *, media_type: str, comment: str, minor_edit: bool, by: str
     ) -> Attachment:
         with self.lock:
-            self.page(page_id)
+            self.require(self.page(page_id).space_key, "create", "attachment")
             if self.attachments_of(page_id, filename):
                 raise BadRequest(
                     f"Cannot add a new attachment with same file name as an existing attachment: {filename}"
@@ -249,6 +261,7 @@ class ConfluenceState:
         self, attachment: Attachment, data: bytes, *, media_type: str, comment: str, minor_edit: bool, by: str
     ) -> Attachment:
         with self.lock:
+            self.require(self.page(attachment.page_id).space_key, "create", "attachment")
             stamp = Version(attachment.current.version.number + 1, self.now(), by, comment, minor_edit)
             attachment.revisions.append(AttachmentRevision(stamp, data, media_type, comment))
             return attachment

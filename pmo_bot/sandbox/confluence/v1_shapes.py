@@ -12,6 +12,7 @@ from urllib.parse import quote, quote_plus
 
 from pmo_bot.sandbox.confluence.context import Ctx, stamp, user_json
 from pmo_bot.sandbox.confluence.model import Attachment, Label, Page, Space, Version
+from pmo_bot.sandbox.confluence.operations import operations_json
 
 
 def parse_expand(raw: str | None) -> set[str]:
@@ -74,6 +75,9 @@ def space_json(ctx: Ctx, space: Space, expand: set[str] | None = None) -> dict[s
             "self": f"{ctx.base}/rest/api/space/{space.key}",
         },
     }
+    if "operations" in expand:
+        body["operations"] = operations_json(ctx.state.operations(space.key))
+        del body["_expandable"]["operations"]
     if "homepage" in expand:
         body["homepage"] = content_json(ctx, ctx.state.page(space.homepage_id), set())
     else:

@@ -8,8 +8,9 @@ from starlette.responses import JSONResponse, Response
 
 from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira.context import JiraCtx
-from pmo_bot.sandbox.jira.errors import JiraHttpError, bad_request, not_found
+from pmo_bot.sandbox.jira.errors import NO_COMMENT, JiraHttpError, bad_request, not_found
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
+from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Comment, Issue
 
 RouteSpec = tuple[list[str], str, Any]
@@ -35,9 +36,11 @@ def _body(ctx: JiraCtx, data: dict[str, Any]) -> markup.Body:
             raise bad_request(errors={"comment": "Invalid ADF document: " + "; ".join(problems)})
         if not markup.to_plain(body) and not body.get("content"):
             raise bad_request(errors={"comment": "Comment body can not be empty!"})
+        check_text("comment", body)
         return body
     if not isinstance(body, str) or not body.strip():
         raise bad_request(errors={"comment": "Comment body can not be empty!"})
+    check_text("comment", body)
     return body
 
 
@@ -72,6 +75,8 @@ def get_comment(ctx: JiraCtx) -> Response:
 
 def create_comment(ctx: JiraCtx) -> Response:
     issue = find_issue(ctx)
+    if not ctx.state.can(issue.project, "ADD_COMMENTS"):
+        raise JiraHttpError(403, NO_COMMENT)
     data = ctx.json_object()
     body, properties = _body(ctx, data), _properties(data)
     comment = ctx.state.add_comment(issue, body, ctx.user.account_id, ctx.now)
@@ -80,9 +85,11 @@ def create_comment(ctx: JiraCtx) -> Response:
     return JSONResponse(renderer(ctx).comment(issue, comment, properties=shown), status_code=201)
 
 
-def _own(ctx: JiraCtx, comment: Comment, verb: str) -> None:
-    # The bot's account holds "Edit/Delete Own Comments" only; Jira answers 400 (not 403) otherwise.
-    if comment.author != ctx.user.account_id:
+def _own(ctx: JiraCtx, issue: Issue, comment: Comment, verb: str) -> None:
+    # Jira answers 400 (not 403) when the caller may not edit/delete this comment: someone else's without
+    # "Edit/Delete All Comments", or its own without "Edit/Delete Own Comments".
+    scope = "OWN" if comment.author == ctx.user.account_id else "ALL"
+    if not ctx.state.can(issue.project, f"{verb.upper()}_{scope}_COMMENTS"):
         raise JiraHttpError(400, f"You do not have the permission to {verb} this comment.")
 
 
@@ -91,7 +98,7 @@ def update_comment(ctx: JiraCtx) -> Response:
     comment = _comment(ctx, issue)
     data = ctx.json_object()
     body, properties = _body(ctx, data), _properties(data)
-    _own(ctx, comment, "edit")
+    _own(ctx, issue, comment, "edit")
     ctx.bool_query("notifyUsers", True)  # accepted as true/false/False; notifications are not modelled
     comment.body = body
     comment.updated = ctx.now
@@ -104,7 +111,7 @@ def update_comment(ctx: JiraCtx) -> Response:
 def delete_comment(ctx: JiraCtx) -> Response:
     issue = find_issue(ctx)
     comment = _comment(ctx, issue)
-    _own(ctx, comment, "delete")
+    _own(ctx, issue, comment, "delete")
     ctx.state.delete_comment(comment, ctx.now)
     return Response(status_code=204)
 
@@ -117,7 +124,7 @@ def comments_by_ids(ctx: JiraCtx) -> Response:
     view, wanted, values = renderer(ctx), _wants_properties(ctx), []
     for ident in ids:
         comment = ctx.state.comment_by_id(str(ident))
-        if comment is not None:
+        if comment is not None and ctx.state.browsable(ctx.state.by_id[comment.issue_id]):
             values.append(view.comment(ctx.state.by_id[comment.issue_id], comment, properties=wanted))
     return JSONResponse({"maxResults": 1000, "startAt": 0, "total": len(values), "isLast": True, "values": values})
 

@@ -7,7 +7,7 @@ handler under ``Sandbox.lock`` without awaiting anything, so each request's stat
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from pmo_bot.sandbox.faults import WRITE_METHODS
 from pmo_bot.sandbox.jira.errors import JiraHttpError, bad_request
-from pmo_bot.sandbox.jira.records import User
+from pmo_bot.sandbox.jira.records import Issue, User
 from pmo_bot.sandbox.jira.state import JiraState, now_utc
 from pmo_bot.sandbox.site import Sandbox
 
@@ -56,6 +56,20 @@ class JiraCtx:
     @property
     def user(self) -> User:
         return self.state.bot
+
+    @property
+    def user_ref(self) -> str:
+        """How JQL names the caller: accountId on Cloud, username on Data Center."""
+        return self.user.account_id if self.cloud else self.user.name
+
+    def visible_issues(self, refs: Iterable[str]) -> list[Issue]:
+        """The issues that ids or keys name, once each, in order; unknown or unbrowsable ones are left out."""
+        found: dict[int, Issue] = {}
+        for ref in refs:
+            issue = self.state.browsable(self.state.issue(str(ref)))
+            if issue is not None:
+                found.setdefault(issue.id, issue)
+        return list(found.values())
 
     def path(self, name: str) -> str:
         return str(self.request.path_params[name])

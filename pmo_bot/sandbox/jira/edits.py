@@ -15,6 +15,7 @@ from pmo_bot.sandbox.jira.catalogue import PRIORITIES, FieldDef, hierarchy_level
 from pmo_bot.sandbox.jira.errors import bad_request
 from pmo_bot.sandbox.jira.formats import parse_duration
 from pmo_bot.sandbox.jira.issue_json import EPIC_LINK, EPIC_NAME
+from pmo_bot.sandbox.jira.limits import check_summary, check_text
 from pmo_bot.sandbox.jira.records import ChangeItem, Issue
 from pmo_bot.sandbox.jira.state import JiraState
 
@@ -92,6 +93,7 @@ class Editor:
         if field_id == "summary":
             if not isinstance(value, str) or not value.strip():
                 raise bad_request(errors={"summary": "You must specify a summary of the issue."})
+            check_summary(value.strip())
             return self._plain("summary", value.strip())
         if field_id == "description":
             return self._description(value)
@@ -147,6 +149,7 @@ class Editor:
                     raise bad_request(errors={"description": "Invalid ADF document: " + "; ".join(problems)})
             elif not isinstance(value, str):
                 raise bad_request(errors={"description": "Operation value must be a string"})
+            check_text("description", value)
 
         def apply(issue: Issue) -> list[ChangeItem]:
             old = issue.description
@@ -242,6 +245,7 @@ class Editor:
             return self._plain_custom(field, _date(field.id, value))
         if field.shape == "extra":
             raise bad_request(errors={field.id: NOT_SETTABLE.format(field.id)})
+        check_text(field.id, str(value))
         return self._plain_custom(field, str(value))
 
     def _plain_custom(self, field: FieldDef, new: Any, *, epic_name: bool = False) -> Setter:

@@ -12,6 +12,8 @@ SEARCH_REMOVED = (
 UNBOUNDED_JQL = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
 PROPERTY_TOO_LONG = "The property value is too long. The maximum length of the property value is 32768 bytes."
 PROPERTY_MAX_BYTES = 32768
+NO_COMMENT = "You do not have the permission to comment on this issue."
+NO_EDIT = "You do not have permission to edit issues in this project."  # UNCERTAIN: exact wording
 
 
 class JiraHttpError(Exception):

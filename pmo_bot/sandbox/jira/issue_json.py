@@ -13,10 +13,11 @@ from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira import vocab
 from pmo_bot.sandbox.jira.catalogue import CUSTOM_FIELD_IDS, FieldDef, hierarchy_level
 from pmo_bot.sandbox.jira.formats import duration_text, jira_date, jira_time
-from pmo_bot.sandbox.jira.records import Comment, Issue, Worklog
+from pmo_bot.sandbox.jira.records import Change, ChangeItem, Comment, Issue, Worklog
 from pmo_bot.sandbox.jira.state import JiraState
 
 ISSUE_EXPAND = "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
+EMBEDDED_CHANGELOG = 100  # Cloud's expand=changelog: the most recent histories only (JRACLOUD-67458)
 EMBEDDED_WORKLOGS = 20  # the issue's ``worklog`` field is truncated like Jira's [UNCERTAIN exact cap]
 _PSEUDO = frozenset({"id", "key", "self", "expand"})
 EPIC_LINK = CUSTOM_FIELD_IDS["Epic Link"]
@@ -44,6 +45,15 @@ def select_fields(state: JiraState, requested: Iterable[str], default: str) -> l
             field = by_name[name.lower()]
             chosen[field.id] = field
     return [f for f in chosen.values() if f.id not in excluded]
+
+
+def embedded_histories(issue: Issue, *, cloud: bool) -> tuple[list[Change], int]:
+    """(histories, total) for ``expand=changelog``: Cloud sends the newest ``EMBEDDED_CHANGELOG``, newest first
+    (J3: "recent updates ..., starting from the most recent"); Data Center the full history, oldest first."""
+    if not cloud:
+        return list(issue.history), len(issue.history)
+    newest = sorted(issue.history, key=lambda c: (c.at, c.id), reverse=True)
+    return newest[:EMBEDDED_CHANGELOG], len(issue.history)
 
 
 class IssueRenderer:
@@ -103,7 +113,10 @@ class IssueRenderer:
         user = self.state.user(account_id)
         if user is None:
             return None
-        return self._cached("user", user.account_id, lambda api, _: vocab.user_json(api, user, cloud=self.cloud))
+        zone = self.state.time_zone if user is self.state.bot else vocab.TIME_ZONE
+        return self._cached(
+            "user", user.account_id, lambda api, _: vocab.user_json(api, user, cloud=self.cloud, time_zone=zone)
+        )
 
     def body(self, body: markup.Body | None) -> Any:
         if body is None:
@@ -264,24 +277,25 @@ class IssueRenderer:
             data[field.id] = value
         return data
 
-    def changelog(self, issue: Issue, start: int = 0, limit: int | None = None) -> dict[str, Any]:
-        histories = issue.history[start : None if limit is None else start + limit]
+    def history(self, change: Change, items: Iterable[ChangeItem] | None = None) -> dict[str, Any]:
         return {
-            "startAt": start,
-            "maxResults": len(histories) if limit is None else limit,
-            "total": len(issue.history),
-            "histories": [
-                {
-                    "id": str(change.id),
-                    "author": self.user(change.author),
-                    "created": jira_time(change.at),
-                    "items": [
-                        {"field": f, "fieldtype": t, "fieldId": fid, "from": a, "fromString": b, "to": c, "toString": d}
-                        for f, t, fid, a, b, c, d in change.items
-                    ],
-                }
-                for change in histories
+            "id": str(change.id),
+            "author": self.user(change.author),
+            "created": jira_time(change.at),
+            "items": [
+                {"field": f, "fieldtype": t, "fieldId": fid, "from": a, "fromString": b, "to": c, "toString": d}
+                for f, t, fid, a, b, c, d in (change.items if items is None else items)
             ],
+        }
+
+    def changelog(self, issue: Issue) -> dict[str, Any]:
+        """The ``changelog`` that ``expand=changelog`` embeds (capped and newest first on Cloud; see changelogs)."""
+        histories, total = embedded_histories(issue, cloud=self.cloud)
+        return {
+            "startAt": 0,
+            "maxResults": len(histories),
+            "total": total,
+            "histories": [self.history(change) for change in histories],
         }
 
     def issue(

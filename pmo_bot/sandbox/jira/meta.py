@@ -36,7 +36,8 @@ def server_info(ctx: JiraCtx) -> Response:
 
 
 def myself(ctx: JiraCtx) -> Response:
-    return JSONResponse(vocab.user_json(ctx.api, ctx.user, cloud=ctx.cloud, full=True))
+    zone = ctx.state.time_zone
+    return JSONResponse(vocab.user_json(ctx.api, ctx.user, cloud=ctx.cloud, full=True, time_zone=zone))
 
 
 def fields(ctx: JiraCtx) -> Response:
@@ -45,7 +46,7 @@ def fields(ctx: JiraCtx) -> Response:
 
 def _project(ctx: JiraCtx) -> Project:
     ref = ctx.path("key")
-    for project in ctx.state.projects.values():
+    for project in _visible(ctx):
         if ref.upper() == project.key or ref == str(project.id):
             return project
     raise not_found(f"No project could be found with key '{ref}'.")
@@ -55,8 +56,13 @@ def _project_json(ctx: JiraCtx, project: Project, full: bool) -> dict[str, Any]:
     return vocab.project_json(ctx.api, project, ctx.state.user(project.lead), cloud=ctx.cloud, full=full)
 
 
+def _visible(ctx: JiraCtx) -> list[Project]:
+    """The projects the login may browse: Jira lists and finds no others."""
+    return [p for p in ctx.state.projects.values() if ctx.state.can(p.key, "BROWSE_PROJECTS")]
+
+
 def projects(ctx: JiraCtx) -> Response:
-    return JSONResponse([_project_json(ctx, p, False) for p in ctx.state.projects.values()])
+    return JSONResponse([_project_json(ctx, p, False) for p in _visible(ctx)])
 
 
 def project(ctx: JiraCtx) -> Response:
@@ -66,7 +72,7 @@ def project(ctx: JiraCtx) -> Response:
 def project_search(ctx: JiraCtx) -> Response:
     """Cloud's paginated ``GET /project/search``."""
     start, limit = ctx.int_query("startAt", 0), ctx.int_query("maxResults", 50, low=1)
-    items = list(ctx.state.projects.values())
+    items = _visible(ctx)
     page = items[start : start + limit]
     return JSONResponse(
         {

@@ -8,7 +8,14 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from pmo_bot.sandbox.jira.context import JiraCtx
-from pmo_bot.sandbox.jira.errors import PROPERTY_MAX_BYTES, PROPERTY_TOO_LONG, JiraHttpError, bad_request, not_found
+from pmo_bot.sandbox.jira.errors import (
+    NO_EDIT,
+    PROPERTY_MAX_BYTES,
+    PROPERTY_TOO_LONG,
+    JiraHttpError,
+    bad_request,
+    not_found,
+)
 from pmo_bot.sandbox.jira.issues import find_issue
 
 RouteSpec = tuple[list[str], str, Any]
@@ -17,7 +24,7 @@ MAX_KEY_LENGTH = 255
 
 def _comment_owner(ctx: JiraCtx) -> tuple[dict[str, Any], str]:
     comment = ctx.state.comment_by_id(ctx.path("id"))
-    if comment is None:
+    if comment is None or not ctx.state.browsable(ctx.state.by_id[comment.issue_id]):
         raise not_found(f"Can not find a comment for the id: {ctx.path('id')}.")
     return comment.properties, f"{ctx.api}/comment/{comment.id}/properties"
 
@@ -42,6 +49,17 @@ def _missing(key: str) -> JiraHttpError:
     return not_found(f"The property with key '{key}' does not exist.")
 
 
+def _may_write(ctx: JiraCtx) -> None:
+    """Writing an entity property needs "Edit Issues" in the issue's project (403 otherwise)."""
+    if "key" in ctx.request.path_params:
+        project = find_issue(ctx).project
+    else:
+        comment = ctx.state.comment_by_id(ctx.path("id"))
+        project = ctx.state.by_id[comment.issue_id].project if comment else ""
+    if not ctx.state.can(project, "EDIT_ISSUES"):
+        raise JiraHttpError(403, NO_EDIT)
+
+
 def _make(owner: Any, *, touches_issue: bool) -> dict[str, Any]:
     def list_keys(ctx: JiraCtx) -> Response:
         properties, base = owner(ctx)
@@ -56,6 +74,7 @@ def _make(owner: Any, *, touches_issue: bool) -> dict[str, Any]:
 
     def put(ctx: JiraCtx) -> Response:
         properties, _ = owner(ctx)
+        _may_write(ctx)
         key = ctx.path("prop")
         if len(key) > MAX_KEY_LENGTH:
             raise bad_request(f"The property key cannot be longer than {MAX_KEY_LENGTH} characters.")
@@ -68,6 +87,7 @@ def _make(owner: Any, *, touches_issue: bool) -> dict[str, Any]:
 
     def delete(ctx: JiraCtx) -> Response:
         properties, _ = owner(ctx)
+        _may_write(ctx)
         key = ctx.path("prop")
         if key not in properties:
             raise _missing(key)

@@ -1,13 +1,15 @@
 """The JQL engine's view of this site: clause names -> field ids, field kinds, and an issue's values.
 
 Implements ``pmo_bot.sandbox.jql.FieldResolver`` and ``ValueDomain`` over ``JiraState``. Values are the raw
-forms the engine compares (it lower-cases strings itself); a user is known by display name, accountId,
-username and e-mail, so any of them works in a query.
+forms the engine compares (it lower-cases strings itself). Users are named per flavour as the real products
+accept them: Cloud by accountId, display name or e-mail (never a username: Cloud has none since GDPR), Data
+Center by username, user key, display name or e-mail (never an accountId). A user, issue key or value that
+does not exist is a 400, as on a real site, not an empty result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from pmo_bot.sandbox import markup
@@ -27,7 +29,7 @@ EPIC_LINK = CUSTOM_FIELD_IDS["Epic Link"]
 
 # JQL clause name (lower case) -> field id, for system fields.
 _SYSTEM_CLAUSES: dict[str, str] = {
-    "key": "key", "issuekey": "key", "id": "key",
+    "key": "key", "issuekey": "key", "issue": "key", "id": "key",
     "project": "project", "issuetype": "issuetype", "type": "issuetype",
     "status": "status", "statuscategory": "statusCategory",
     "summary": "summary", "description": "description", "comment": "comment", "text": "text",
@@ -90,8 +92,13 @@ class JiraFieldResolver:
     # -- ValueDomain ----------------------------------------------------------------------------------------
     def known_values(self, field_id: str) -> Collection[str] | None:
         state = self.state
-        if field_id == "project":
-            return [v for p in state.projects.values() for v in (p.key, p.name, str(p.id))]
+        if self._kinds.get(field_id) in ("key", "issue"):
+            return _IssueRefs(state)
+        if self._kinds.get(field_id) == "user":
+            return [v for user in state.users.values() for v in self._user_names(user.account_id)]
+        if field_id == "project":  # a project the login may not browse does not exist for its JQL
+            visible = [p for p in state.projects.values() if state.can(p.key, "BROWSE_PROJECTS")]
+            return [v for p in visible for v in (p.key, p.name, str(p.id))]
         if field_id == "issuetype":
             return [*ISSUE_TYPE_IDS, *ISSUE_TYPE_IDS.values()]
         if field_id == "status":
@@ -105,11 +112,16 @@ class JiraFieldResolver:
         return None
 
     # -- values ---------------------------------------------------------------------------------------------
-    def _user(self, account_id: str | None) -> list[Any]:
+    def _user_names(self, account_id: str | None) -> list[Any]:
         user = self.state.user(account_id)
         if user is None:
             return []
-        return [user.display_name, user.account_id, user.name, user.email]
+        if self.state.flavor == "cloud":
+            return [user.account_id, user.display_name, user.email]
+        return [user.name, user.key, user.display_name, user.email]
+
+    def _user(self, account_id: str | None) -> list[Any]:
+        return self._user_names(account_id)
 
     def _build_getters(self) -> dict[str, Callable[[Issue], list[Any]]]:
         state = self.state
@@ -175,3 +187,19 @@ class JiraFieldResolver:
             getters[EPIC_LINK] = epic_link
             getters[CUSTOM_FIELD_IDS["Epic Name"]] = lambda i: optional(i.epic_name)
         return getters
+
+
+class _IssueRefs(Collection[str]):
+    """The site's issue keys and ids, probed with ``in`` (the JQL engine checks keys against it)."""
+
+    def __init__(self, state: JiraState) -> None:
+        self.state = state
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str) and self.state.browsable(self.state.issue(ref)) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.state.by_key)
+
+    def __len__(self) -> int:
+        return len(self.state.by_key)

@@ -13,6 +13,7 @@ import base64
 import binascii
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse, Response
 
@@ -58,10 +59,16 @@ def evaluate(ctx: JiraCtx, jql: str, *, require_bounded: bool, fresh: frozenset[
         query = parse(jql)
         if require_bounded and not query.is_bounded:
             raise JqlError([UNBOUNDED_MESSAGE])
-        compiled = compile_query(query, JiraFieldResolver(ctx.state), ctx.now, current_user=ctx.user.account_id)
+        zone = ZoneInfo(ctx.state.time_zone)  # Jira reads date literals in the searching user's zone
+        compiled = compile_query(query, JiraFieldResolver(ctx.state), ctx.now, zone, current_user=ctx.user_ref)
     except JqlError as error:
         raise JiraHttpError(400, *error.messages) from None
-    hits = [view for view in _index_view(ctx.state, ctx.now, fresh) if compiled.matches(view)]
+    state = ctx.state
+    hits = [
+        view
+        for view in _index_view(state, ctx.now, fresh)
+        if compiled.matches(view) and (not state.permissions or state.browsable(view))
+    ]
     return [issue.id for issue in compiled.sort(hits)]
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pmo_bot.sandbox.jira.catalogue import CUSTOM_FIELD_IDS, FieldDef, field_catalogue, hierarchy_level
+from pmo_bot.sandbox.jira.grants import granted
 from pmo_bot.sandbox.jira.records import Change, ChangeItem, Comment, Issue, Project, User, Worklog
 from pmo_bot.sandbox.jira.results import ResultStore
 from pmo_bot.sandbox.seed.model import SeedData, SeedIssue
@@ -34,9 +35,11 @@ def account_id_for(email: str) -> str:
 
 
 class JiraState:
-    def __init__(self, flavor: str, login: str) -> None:
+    def __init__(self, flavor: str, login: str, time_zone: str = "UTC") -> None:
         self.flavor = flavor
         self.login = login
+        self.time_zone = time_zone  # the bot account's zone: served by myself, used for JQL date literals
+        self.permissions: dict[str, frozenset[str]] = {}  # project key -> the bot's grant (absent: DEFAULT_GRANT)
         self.fields: tuple[FieldDef, ...] = field_catalogue(flavor)
         self.fields_by_id: dict[str, FieldDef] = {f.id: f for f in self.fields}
         self.clear()
@@ -159,6 +162,14 @@ class JiraState:
         if id_or_key.isdigit():
             return self.by_id.get(int(id_or_key))
         return self.by_key.get(id_or_key.upper())
+
+    def can(self, project: str, permission: str) -> bool:
+        """Whether the bot's login holds a project permission in ``project``."""
+        return permission in granted(self.permissions, project)
+
+    def browsable(self, issue: Issue | None) -> Issue | None:
+        """The issue if the login may browse its project, else None (Jira hides what one cannot see)."""
+        return issue if issue is not None and self.can(issue.project, "BROWSE_PROJECTS") else None
 
     def user(self, account_id: str | None) -> User | None:
         return self.users.get(account_id) if account_id else None

@@ -21,7 +21,7 @@ def avatar_urls(base: str, kind: str, ident: str) -> dict[str, str]:
     return {f"{n}x{n}": f"{base}/secure/{kind}avatar?size={n}&id={ident}" for n in (48, 24, 16, 32)}
 
 
-def user_json(api: str, user: User, *, cloud: bool, full: bool = False) -> dict[str, Any]:
+def user_json(api: str, user: User, *, cloud: bool, full: bool = False, time_zone: str = TIME_ZONE) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if cloud:
         data["self"] = f"{api}/user?accountId={user.account_id}"
@@ -35,7 +35,7 @@ def user_json(api: str, user: User, *, cloud: bool, full: bool = False) -> dict[
     data["avatarUrls"] = avatar_urls(api.rsplit("/rest/", 1)[0], "user", user.account_id)
     data["displayName"] = user.display_name
     data["active"] = user.active
-    data["timeZone"] = TIME_ZONE
+    data["timeZone"] = time_zone
     if full:
         data["locale"] = "en_US"
         data["groups"] = {"size": 1, "items": []}

@@ -9,9 +9,10 @@ from starlette.responses import JSONResponse, Response
 
 from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira.context import JiraCtx
-from pmo_bot.sandbox.jira.errors import bad_request, not_found
+from pmo_bot.sandbox.jira.errors import JiraHttpError, bad_request, not_found
 from pmo_bot.sandbox.jira.formats import parse_duration, parse_jira_time
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
+from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Issue, Worklog
 
 RouteSpec = tuple[list[str], str, Any]
@@ -47,6 +48,8 @@ def get_worklog(ctx: JiraCtx) -> Response:
 
 def create_worklog(ctx: JiraCtx) -> Response:
     issue = find_issue(ctx)
+    if not ctx.state.can(issue.project, "WORK_ON_ISSUES"):
+        raise JiraHttpError(403, "You do not have the permission to log work on this issue.")  # UNCERTAIN
     data = ctx.json_object()
     seconds = data.get("timeSpentSeconds")
     if seconds is None and isinstance(data.get("timeSpent"), str):
@@ -68,6 +71,7 @@ def create_worklog(ctx: JiraCtx) -> Response:
         raise bad_request(errors={"comment": "The worklog comment is not a valid document."})
     elif not isinstance(comment, str):
         raise bad_request(errors={"comment": "The worklog comment must be text."})
+    check_text("comment", comment)
     adjust = ctx.query("adjustEstimate", "auto")
     before = issue.remaining_estimate
     worklog = ctx.state.add_worklog(

@@ -66,6 +66,14 @@ def invalid_number(value: str, field: str) -> str:
     return f"Value '{value}' is invalid for the '{field}' field."
 
 
+def sandbox_unsupported(what: str) -> str:
+    """Valid JQL the sandbox does not implement: say so, never blame the query."""
+    return (
+        f"The pmo-bot sandbox does not support {what}. It is valid JQL on a real Jira site; "
+        "the sandbox implements a subset (see docs/sandbox.md)."
+    )
+
+
 def unknown_function(name: str) -> str:
     # UNCERTAIN: wording not confirmed from a public quote.
     return f"Unable to find JQL function '{name}()'."

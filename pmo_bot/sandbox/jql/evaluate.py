@@ -37,6 +37,13 @@ NEGATED = {
     "<=": ">",
 }
 _POSITIVE = frozenset({"=", "in", "~"})
+# Jira's own JQL fields (Atlassian's "JQL fields" reference, Jira Software's sprint and rank included) that the
+# sandbox does not model: a query naming one is valid on a real site, so it is refused as unsupported here.
+JIRA_FIELDS_NOT_MODELLED = frozenset(
+    """affectedversion approvals attachments category cycle development environment filter issuelinktype
+    lastviewed level rank request savedfilter searchrequest sprint subtasks voter votes watcher watchers
+    workratio""".split()  # noqa: SIM905
+)
 _RANGES: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator_module.lt,
     "<=": operator_module.le,
@@ -107,7 +114,10 @@ class _Compiler:
     def clause(self, clause: Clause, negated: bool) -> Predicate:
         field_id = self.resolver.canonical(clause.field)
         if field_id is None:
-            self.problems.append(errors.unknown_field(clause.field))
+            if " ".join(clause.field.split()).lower() in JIRA_FIELDS_NOT_MODELLED:
+                self.problems.append(errors.sandbox_unsupported(f"the field '{clause.field}'"))
+            else:
+                self.problems.append(errors.unknown_field(clause.field))
             return _never
         kind = self.resolver.kind(field_id)
         if clause.operator not in SUPPORTED_OPERATORS.get(kind, frozenset()):

@@ -22,7 +22,20 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _DATE_KINDS = frozenset({"date", "datetime"})
 _KEY_KINDS = frozenset({"key", "issue"})
 # Validated against the resolver's ValueDomain, if it offers one.
-_DOMAIN_KINDS = frozenset({"project", "issuetype", "status", "statuscategory", "resolution", "option", "version"})
+_DOMAIN_KINDS = frozenset(
+    {"project", "issuetype", "status", "statuscategory", "resolution", "option", "version", "user"}
+)
+# Atlassian's JQL functions reference (Cloud and DC, lower case) that the sandbox does not implement: valid JQL,
+# so a query using one is refused as unsupported by the sandbox rather than as an unknown function.
+JIRA_FUNCTIONS = frozenset(
+    """approved approver breached cascadeoption choiceoption closedsprints completed componentsleadbyuser
+    currentlogin currentorganisation earliestunreleasedversion earliestunreleasedversionbyreleasedate elapsed
+    everbreached futuresprints issuehistory issuepickerhistory issuewatchedby issueswithremotelinksbyglobalid
+    lastlogin latestreleasedversion linkedissues membersof mycustomerrequests myapproval mypending
+    mypendingapprovals opensprints organizationmembers outdated paused pending pendingby projectswhereuserhaspermission
+    projectswhereuserhasrole projectsleadbyuser releasedversions remaining running standardissuetypes
+    subtaskissuetypes unreleasedversions updatedby votedissues watchedissues withinbusinesshours""".split()  # noqa: SIM905
+)
 
 
 @dataclass
@@ -77,6 +90,8 @@ class OperandReader:
             elif self.current_user is not None:
                 targets.values.append(self.current_user.lower())
             # Anonymous: currentUser() matches nobody, as for an anonymous Jira search.
+        elif key in JIRA_FUNCTIONS:
+            self.problems.append(errors.sandbox_unsupported(f"the JQL function '{item.name}()'"))
         else:
             self.problems.append(errors.unknown_function(item.name))
 

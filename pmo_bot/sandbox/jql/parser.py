@@ -27,7 +27,7 @@ from pmo_bot.sandbox.jql.ast import (
     Query,
     ValueList,
 )
-from pmo_bot.sandbox.jql.errors import VALID_OPERATORS, JqlError, syntax
+from pmo_bot.sandbox.jql.errors import VALID_OPERATORS, JqlError, sandbox_unsupported, syntax
 from pmo_bot.sandbox.jql.lexer import Kind, Token, tokenize
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"})
@@ -46,6 +46,8 @@ RESERVED_WORDS = frozenset(
     true uid union unique update user validate values view when whenever where while with""".split()  # noqa: SIM905
 )
 MAX_DEPTH = 100
+# History operators: valid JQL (WAS, WAS NOT, WAS IN, WAS NOT IN, CHANGED) that the sandbox does not evaluate.
+HISTORY_OPERATORS = frozenset({"was", "changed"})
 
 
 def parse(text: str) -> Query:
@@ -168,6 +170,8 @@ class _Parser:
         if word == "not" and self.keyword(self.peek()) == "in":
             self.take()
             return "not in"
+        if token.kind is Kind.WORD and token.text.lower() in HISTORY_OPERATORS:
+            raise JqlError([sandbox_unsupported(f"the history operator '{token.text.upper()}'")])
         if token.kind is Kind.EOF:
             raise syntax(f"Expecting operator before the end of the query. The valid operators are {VALID_OPERATORS}.")
         raise syntax(

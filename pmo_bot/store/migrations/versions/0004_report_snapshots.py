@@ -1,6 +1,4 @@
-"""Weekly report snapshots and publish bookkeeping.
-
-Reserved so that work running in parallel has a fixed place in the chain; a no-op until that work fills it.
+"""Weekly report snapshots: each published week's report and state, for honest history and "what changed".
 
 Revision ID: 0004
 Revises: 0003
@@ -9,6 +7,9 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -16,8 +17,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "report_snapshots",
+        sa.Column("week", sa.String(8), primary_key=True),
+        sa.Column("report", sa.JSON(), nullable=False),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("report_snapshots")

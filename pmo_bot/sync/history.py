@@ -1,0 +1,130 @@
+"""Complete the change history of the issues that changed, and find when a person last touched them.
+
+Real Jira does not hand the whole history to a search. Cloud's ``expand=changelog`` embeds a capped page of
+the most recent histories (``startAt``/``maxResults``/``total``), on every issue of every page; so on Cloud the
+search asks for no changelog at all, and the histories of the issues that changed are fetched with
+``POST /rest/api/3/changelog/bulkfetch`` (1,000 issues a request), filtered to the fields the metrics and the
+activity measure read. Data Center embeds the changelog in its search; where that page is truncated
+(``total`` > the histories sent), the issue's full history is read. Unchanged issues keep the history the
+store already holds.
+
+Activity (``Item.last_activity``) counts changes by people only. When ``updated`` is later than every change a
+person is known to have made, something the filtered history does not show happened since: a comment, an
+edit of another field, or the bot's own comment and property writes. Those issues alone are looked at
+further (their comments, and on Cloud their unfiltered history).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from pmo_bot import logs
+from pmo_bot.atlassian.ports import BotIdentity, JiraPort
+from pmo_bot.domain import Item
+from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.normalize import parse_instant
+
+log = logs.get_logger(__name__)
+
+# Field ids whose histories are fetched on Cloud: what the metrics read (status, due date, resolution, start
+# date), then the fields people edit most, so their edits show as activity without a further look.
+METRIC_HISTORY_FIELDS = ("status", "duedate", "resolution")
+ACTIVITY_HISTORY_FIELDS = ("assignee", "summary", "description", "priority", "labels", "components", "fixVersions")
+MAX_HISTORY_FIELDS = 10  # bulkfetch's limit on fieldIds
+ACTIVITY_SLACK = timedelta(minutes=1)  # ``updated`` and a history's ``created`` can differ by milliseconds
+
+
+def history_field_ids(fmap: FieldMap) -> list[str]:
+    start = fmap.id_of("start_date")
+    wanted = [*METRIC_HISTORY_FIELDS, *([start] if start else []), *ACTIVITY_HISTORY_FIELDS]
+    return list(dict.fromkeys(wanted))[:MAX_HISTORY_FIELDS]
+
+
+def search_expand(flavor: str) -> tuple[str, ...]:
+    """Data Center embeds the (complete or truncated) changelog in its search; Cloud fetches it apart."""
+    return () if flavor == "cloud" else ("changelog",)
+
+
+def _updated(raw: Mapping[str, Any]) -> datetime | None:
+    fields = raw.get("fields")
+    return parse_instant(fields.get("updated")) if isinstance(fields, Mapping) else None
+
+
+def needs_history(raw: Mapping[str, Any], stored: Item | None, bot_wrote: datetime | None) -> bool:
+    """New, changed, or stored before activity was measured: the history must be (re)read. An issue whose
+    ``updated`` moved only by the bot's own write just now (its comment, its property) has not changed."""
+    if stored is None or stored.last_activity is None:
+        return True
+    updated = _updated(raw)
+    if updated is None or updated == stored.updated:
+        return False
+    return not (bot_wrote is not None and stored.updated <= bot_wrote and updated <= bot_wrote + ACTIVITY_SLACK)
+
+
+def _truncated(raw: Mapping[str, Any]) -> bool:
+    changelog = raw.get("changelog")
+    if not isinstance(changelog, Mapping) or not isinstance(changelog.get("histories"), list):
+        return False
+    total = changelog.get("total")
+    return isinstance(total, int) and total > len(changelog["histories"])
+
+
+def complete_histories(
+    jira: JiraPort, raws: Sequence[Mapping[str, Any]], changed: set[str], fmap: FieldMap
+) -> list[Mapping[str, Any]]:
+    """The raw issues, those in ``changed`` (keys) with their history complete as ``changelog.histories``."""
+    if jira.flavor == "cloud":
+        wanted = [(str(raw.get("id")), str(raw["key"])) for raw in raws if raw.get("key") in changed and raw.get("id")]
+        found = jira.changelogs(wanted, history_field_ids(fmap)) if wanted else {}
+        return [
+            {**raw, "changelog": {"histories": found.get(str(raw["key"]), [])}} if raw.get("key") in changed else raw
+            for raw in raws
+        ]
+    completed: list[Mapping[str, Any]] = []
+    for raw in raws:
+        if raw.get("key") in changed and _truncated(raw):
+            histories = jira.issue_changelog(str(raw["key"]))
+            log.info("history_completed", issue_key=raw["key"], histories=len(histories))
+            completed.append({**raw, "changelog": {"histories": histories, "total": len(histories)}})
+        else:
+            completed.append(raw)
+    return completed
+
+
+def carry_history(item: Item, stored: Item) -> Item:
+    """An unchanged issue keeps what the store learnt from its history."""
+    return dataclasses.replace(
+        item, changelog=stored.changelog, status_changed=stored.status_changed, last_activity=stored.last_activity
+    )
+
+
+def unexplained_update(item: Item) -> bool:
+    return item.last_activity is None or item.updated - item.last_activity > ACTIVITY_SLACK
+
+
+def person_activity_elsewhere(jira: JiraPort, key: str, bot: BotIdentity | None) -> datetime | None:
+    """The newest change by a person that the search and filtered history did not show: a comment, or (Cloud)
+    an edit of a field outside the filter, from the newest page of the unfiltered history."""
+    instants: list[datetime] = []
+    for comment in jira.comments(key):
+        if bot is None or not bot.is_author_of(comment.author):
+            instants += [t for t in (parse_instant(comment.updated), parse_instant(comment.created)) if t]
+    if jira.flavor == "cloud":
+        for history in jira.issue_changelog(key):
+            author = history.get("author")
+            by_bot = bot is not None and isinstance(author, Mapping) and bot.is_author_of(author)
+            if not by_bot and (at := parse_instant(history.get("created"))) is not None:
+                instants.append(at)
+    return max(instants, default=None)
+
+
+def settle_activity(jira: JiraPort, item: Item, bot: BotIdentity | None) -> Item:
+    """``item`` with ``last_activity`` completed where its ``updated`` is not explained by what is known."""
+    if not unexplained_update(item):
+        return item
+    elsewhere = person_activity_elsewhere(jira, item.key, bot)
+    known = [t for t in (item.last_activity, elsewhere) if t is not None]
+    return dataclasses.replace(item, last_activity=max(known, default=item.created))
