@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help demo test lint typecheck unit bench screenshot clean
+.PHONY: help demo test lint typecheck unit bench screenshot clean install-check
 
 help:
 	@echo "make demo   - run pmo-bot against the embedded, seeded sandbox"
 	@echo "make test   - lint, type checks and the full test suite"
 	@echo "make lint   - ruff (lint + format check) and mypy --strict"
-	@echo "make bench  - speed and memory benchmarks (figures printed, not asserted in tests)"
+	@echo "make bench  - the check cycle next to reference clients: time, CPU, requests, memory (not asserted in tests)"
+	@echo "make install-check - the wheel in a clean venv, as the Dockerfile installs it: --help, doctor, serve"
 	@echo "make screenshot - the demo weekly report, screenshotted into build/report/ (needs chromium)"
 
 $(STAMP): pyproject.toml
@@ -34,11 +36,17 @@ unit: $(STAMP)
 
 test: lint unit
 
+# What the Dockerfile does (Docker is not needed): wheel + clean venv, then --help, doctor and serve's /readyz.
+install-check:
+	PYTHON=$(PYTHON) .ci/install-check
+
 demo: $(STAMP)
 	$(BIN)/pmo-bot demo
 
+# Side by side with three reference clients (needs the `bench` extra); BENCH_ARGS=--100k adds 100,000 issues.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.side_by_side $(BENCH_ARGS)
 
 # The demo report in the sandbox's page view and as HTML preview, screenshotted into build/report/ (needs chromium).
 screenshot: $(STAMP)

@@ -30,10 +30,11 @@ from pmo_bot.comments.plan import (
 from pmo_bot.comments.writer import CommentWriter
 from pmo_bot.config import Settings
 from pmo_bot.domain import Finding
-from pmo_bot.errors import ConfigError, PmoError, WriteCapExceeded
+from pmo_bot.errors import PmoError, WriteCapExceeded
+from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
 from pmo_bot.permissions import COMMENT_WRITES, comment_blocks, read_access
-from pmo_bot.portfolio import iso_week, weekly_metrics
-from pmo_bot.rules.engine import evaluate_detailed
+from pmo_bot.portfolio import iso_week
+from pmo_bot.projects import projects_in_scope
 from pmo_bot.rules.loader import Bundle
 from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
@@ -77,6 +78,7 @@ class CheckSummary:
     write_failures: Mapping[str, str]
     adopted: int
     duration_seconds: float
+    projects_skipped: tuple[str, ...] = ()  # configured but unknown to Jira or invisible to the bot
     scopes: tuple[JqlScope, ...] = ()  # scope.jql fragments and the issues each matched
     writes_skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # project -> writes, reason
     findings_by_rule: Mapping[str, int] = field(default_factory=dict)  # open (not waived) findings per rule id
@@ -84,6 +86,7 @@ class CheckSummary:
     ignored_states: int = 0  # issue properties naming a comment that is not the bot's: not touched
     template_errors: Mapping[str, int] = field(default_factory=dict)  # rule id -> items whose text failed
     warnings: tuple[str, ...] = ()  # waivers for unknown issues, waivers expiring soon
+    evaluation: tuple[str, int, str] = ("full", 0, "")  # kind, items evaluated now, why (see evaluation.py)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +107,13 @@ class CheckSummary:
                 "items_checked": self.items_checked,
                 "skipped": sum(self.sync.skipped.values()),
                 "skipped_reasons": dict(self.sync.skipped),
+                "projects_skipped": list(self.projects_skipped),
+            },
+            "evaluation": {
+                "kind": self.evaluation[0],
+                "evaluated": self.evaluation[1],
+                "reused": self.items_checked - self.evaluation[1],
+                "reason": self.evaluation[2],
             },
             "findings": {
                 "by_severity": dict(self.findings_by_severity),
@@ -172,6 +182,16 @@ def existing_comments(store: Store, states: Mapping[str, Mapping[str, Any]]) -> 
     return found
 
 
+def no_comment_yet(flavor: str, report: SyncReport, store: Store) -> frozenset[str]:
+    """Issues on which the bot certainly has no comment, so a create needs no look-up first: this sync fetched
+    them with their issue properties (Cloud) and found none, the store knew them before (it is not a new or
+    lost database) and holds no comment record and no create in flight for them."""
+    if flavor != "cloud":  # Data Center's search does not return properties
+        return frozenset()
+    known = set(store.comments.all()) | store.comments.intended() | set(report.states) | report.new_keys
+    return frozenset(report.fetched_keys - known)
+
+
 def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
     started = time.monotonic()
     store = deps.store
@@ -191,9 +211,7 @@ def run_check(deps: CheckDeps, options: CheckOptions) -> CheckSummary:
 def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) -> CheckSummary:
     store, settings, jira = deps.store, deps.settings, deps.jira
     me: BotIdentity = jira.myself()
-    projects = list(options.projects or settings.projects or jira.projects())
-    if not projects:
-        raise ConfigError("no Jira projects in scope: set `projects` (PMO_PROJECTS) or grant the bot Browse Projects")
+    projects, projects_skipped = projects_in_scope(jira, options.projects or settings.projects)
     fmap = wiring.field_map(settings, jira)
     scopes = resolve_jql_scopes(jira, projects, deps.bundle.ruleset)  # before any write: a refused one stops here
     require_valid(scopes)
@@ -215,7 +233,6 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         progress=deps.progress,
         bot=me,
     )
-    items = store.items.all(projects)
     tz = zone(settings.schedule.timezone)
     now = deps.clock()
     today = now.astimezone(tz).date()
@@ -227,9 +244,10 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         jql_scopes=scope_keys(scopes),
         locale=settings.locale,
     )
-    evaluation = evaluate_detailed(deps.bundle.ruleset, items, ctx, mode=settings.mode)
+    force = "--full" if options.full else "--baseline" if options.baseline else None
+    evaluation = evaluate_portfolio(store, deps.bundle, ctx, projects=projects, mode=settings.mode, force_full=force)
     findings = list(evaluation.findings)
-    keys = [item.key for item in items]
+    keys = list(evaluation.keys)
 
     plan: list[PlannedComment] = []
     writes_skipped: dict[str, dict[str, Any]] = {}
@@ -239,10 +257,10 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
     existing = existing_comments(store, report.states)
     notes = issue_notes(store, findings, existing, ctx) if not options.baseline else {}
     if not options.dry_run:
-        store.findings.reconcile(findings, keys, now, baseline=options.baseline)
-        store.failing.record(evaluation.failing, keys, now)
-        for scope, numbers in weekly_metrics(items, findings, ctx).items():
-            store.snapshots.record(iso_week(today), scope, numbers, now)
+        record_evaluation(store, evaluation, projects, now, baseline=options.baseline)
+        if evaluation.weekly is not None:  # a full evaluation (at least the day's first run): this week's numbers
+            for scope, numbers in evaluation.weekly.items():
+                store.snapshots.record(iso_week(today), scope, numbers, now)
     if not options.baseline:
         by_issue: dict[str, list[Finding]] = defaultdict(list)
         for key in keys:  # every evaluated issue is planned, so that a fixed one gets its comment resolved
@@ -261,7 +279,8 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             flavor=jira.flavor,
         )
         plan = plan_comments(by_issue, existing, policy, suppressed, today=today, notes=notes)
-        plan, writes_skipped = _without_forbidden(jira, plan, {item.key: item.project for item in items})
+        writing = [p.issue_key for p in plan if p.action.writes]
+        plan, writes_skipped = _without_forbidden(jira, plan, store.items.projects_of(writing))
         try:  # raises before any write when new, changed or resolved findings alone exceed the cap
             capped = apply_cap(plan, settings.max_comment_writes)
             plan, pending = capped.plan, capped.pending_refreshes
@@ -269,17 +288,19 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             if not options.dry_run:
                 raise  # a dry run shows the whole plan instead
         if not options.dry_run:
-            writer = CommentWriter(jira, store, me, today=today, clock=deps.clock)
+            absent = no_comment_yet(jira.flavor, report, store)
+            writer = CommentWriter(jira, store, me, today=today, clock=deps.clock, known_absent=absent)
             result = writer.apply(plan)
             writes_done, failures, adopted, ignored = result.done, result.failed, result.adopted, result.ignored
 
-    status = RunStatus.PARTIAL if failures else RunStatus.SUCCEEDED
+    status = RunStatus.PARTIAL if failures or projects_skipped else RunStatus.SUCCEEDED
     return CheckSummary(
         run_id=run_id,
         status=status,
         dry_run=options.dry_run,
         sync=report,
-        items_checked=len(items),
+        items_checked=len(keys),
+        evaluation=(evaluation.kind, len(evaluation.evaluated), evaluation.reason),
         findings_by_severity=dict(Counter(f.severity.value for f in findings if not f.waived)),
         findings_by_category=dict(Counter(f.category for f in findings if not f.waived)),
         findings_by_rule=dict(Counter(f.rule_id for f in findings if not f.waived)),
@@ -290,11 +311,12 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
         write_failures=failures,
         adopted=adopted,
         duration_seconds=time.monotonic() - started,
+        projects_skipped=tuple(projects_skipped),
         scopes=scopes,
         writes_skipped=writes_skipped,
         pending_refreshes=pending,
         ignored_states=ignored,
-        template_errors=dict(Counter(rule_id for rule_id, _ in evaluation.template_errors)),
+        template_errors=dict(Counter(rule_id for rule_id, _ in evaluation.template_errors)),  # of those evaluated now
         warnings=tuple(waiver_warnings(ctx, keys, deps.bundle.ruleset.ids)),
     )
 

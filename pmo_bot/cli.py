@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import traceback
 from typing import Annotated, Any
 
 import typer
@@ -138,7 +139,7 @@ def root(
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point. Click reports usage errors itself (exit 2); our errors become a message
-    and their exit code; anything else is a bug and keeps its traceback."""
+    and their exit code; anything else is a bug and keeps its traceback (secrets masked)."""
     try:
         app(args=argv, prog_name="pmo-bot")
     except PmoError as error:
@@ -147,3 +148,6 @@ def main(argv: list[str] | None = None) -> None:
                 typer.echo(problem, err=True)
         typer.echo(f"error: {logs.redact_text(str(error))}", err=True)
         sys.exit(error.exit_code)
+    except Exception:  # a bug: keep its traceback for the report, with every known secret masked
+        typer.echo(logs.redact_text(traceback.format_exc()), err=True)
+        sys.exit(1)

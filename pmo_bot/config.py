@@ -7,6 +7,7 @@ a secret). Every key is documented in ``docs/configuration.md``; a test keeps th
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -137,6 +139,8 @@ class Settings(BaseSettings):
     jira_server_id: str | None = None
     schedule: Schedule = Field(default_factory=Schedule)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # -- hardening: TLS and connection settings (docs/security.md) --
+    ca_bundle: Path | None = None
     # -- operations: the run lease, health/metrics endpoint, alerts (docs/deploy.md) --
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     lease_wait_seconds: float = Field(default=10.0, ge=0)
@@ -157,7 +161,22 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected an http:// or https:// URL")
+        if value is not None:
+            connection_url_problem(value)
         return value.rstrip("/") if value else value
+
+    @field_validator("jira_token", "confluence_token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> Any:
+        # A token pasted from a file or `echo` often ends in a newline: Jira answers a bare 401 for it.
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _ca_bundle(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError("expected a PEM file of CA certificates; the file does not exist")
+        return value
 
     @field_validator("waiver_request_url")
     @classmethod
@@ -270,9 +289,27 @@ def load_settings(config_path: Path | None, env: Mapping[str, str] | None = None
         raise ConfigError("\n".join(_describe(e, env_values, source) for e in error.errors())) from None
 
 
+def connection_url_problem(url: str) -> None:
+    """Raise ``ValueError`` for a URL requests could not use: a broken host, a bad port, credentials inside."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # parsing the port is what raises for 99999 or "abc"
+    except ValueError as error:
+        raise ValueError(f"expected an http:// or https:// URL with a valid host and port ({error})") from None
+    if not parts.hostname:
+        raise ValueError("expected an http:// or https:// URL with a host name")
+    if port == 0:
+        raise ValueError("expected a port between 1 and 65535")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("credentials do not belong in the URL: set the user and token keys instead")
+
+
 def _register_secrets(values: Mapping[str, Any]) -> None:
     """Tokens (also under a misspelt key) and the database password are masked wherever they might show up."""
     for key, value in values.items():
+        if key.endswith("_url") and isinstance(value, str) and "@" in value:
+            with contextlib.suppress(ValueError):  # a password written inside any URL is a secret too
+                logs.register_secret(urlsplit(value).password)
         if key == "database_url" and isinstance(value, str):
             password = re.search(r"://[^/:@]*:([^@/]+)@", value)
             logs.register_secret(password.group(1) if password else None)

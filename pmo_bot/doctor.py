@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pmo_bot import wiring
+from pmo_bot import logs, wiring
 from pmo_bot.atlassian.jira import JiraClient
 from pmo_bot.config import Settings
 from pmo_bot.errors import PmoError
@@ -31,13 +31,17 @@ class Doctor:
         try:
             detail = check()
         except PmoError as error:
-            self.results.append(Result(name, False, str(error)))
+            self._add(Result(name, False, str(error)))
             return False
         except Exception as error:  # a surprise must still end up in the table, not as a traceback
-            self.results.append(Result(name, False, f"{type(error).__name__}: {error}"))
+            self._add(Result(name, False, f"{type(error).__name__}: {error}"))
             return False
-        self.results.append(Result(name, True, detail))
+        self._add(Result(name, True, detail))
         return True
+
+    def _add(self, result: Result) -> None:
+        # The table is printed, not logged: mask secrets here (a driver's message may quote a URL or a token).
+        self.results.append(Result(result.name, result.ok, logs.redact_text(result.detail)))
 
     def run(self) -> list[Result]:
         self.step("rules", self._rules)

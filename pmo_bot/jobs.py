@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pmo_bot import logs, wiring
+from pmo_bot.atlassian.polite import WRITE_GUARD
 from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import AuthError, RemoteError, UsageError
-from pmo_bot.ops.fencing import FencedJira
 from pmo_bot.ops.lease import RunLease, hold
 from pmo_bot.ops.records import record_check_metrics
 from pmo_bot.rules import loader
@@ -57,10 +57,11 @@ def check_job(
 ) -> tuple[CheckSummary, str]:
     """Run one check cycle under the check lease; returns the summary and the Jira flavour it ran against."""
     bundle = loader.load([settings.rules_dir])
-    client = wiring.jira_client(settings)
+    session = wiring.polite_session(settings)
+    client = wiring.jira_client(settings, session)
     with open_from_settings(settings) as store, run_lease(store, settings, "check", lease) as held:
-        jira = FencedJira(client, held.ensure_held)
-        deps = CheckDeps(jira=jira, store=store, bundle=bundle, settings=settings, progress=progress)
+        session.write_guard = held.ensure_held  # checked right before each write is sent
+        deps = CheckDeps(jira=client, store=store, bundle=bundle, settings=settings, progress=progress)
         summary = run_check(deps, options or CheckOptions())
         if not summary.dry_run:
             record_check_metrics(store, summary)
@@ -71,8 +72,12 @@ def report(settings: Settings, *, lease: RunLease | None = None, **options: Any)
     """``report_job`` under the report lease (see ``check_job``)."""
     from pmo_bot.report.job import report_job
 
-    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease):
-        return report_job(settings, **options)
+    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease) as held:
+        token = WRITE_GUARD.set(held.ensure_held)  # every Confluence write is fenced like the check's Jira writes
+        try:
+            return report_job(settings, **options)
+        finally:
+            WRITE_GUARD.reset(token)
 
 
 def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[Item, list[RuleTrace]]:

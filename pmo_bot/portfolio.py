@@ -44,22 +44,54 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _scope_metrics(
-    items: Sequence[Item], findings: Sequence[Finding], idx: Index, ctx: EvaluationContext
-) -> dict[str, Any]:
+@dataclass(slots=True)
+class _Sums:
+    items: int = 0
+    budget: float = 0.0
+    cost: float = 0.0
+    overdue: int = 0
+
+
+class WeeklyTally:
+    """``weekly_metrics`` a part of the portfolio at a time: ``add`` the items in key order (each part with an
+    ``Index`` that also holds their children and ancestors), then ``result`` with every finding."""
+
+    def __init__(self, ctx: EvaluationContext) -> None:
+        self.ctx = ctx
+        self.sums: dict[str, _Sums] = defaultdict(_Sums)
+        self.project_of: dict[str, str] = {}
+
+    def add(self, items: Iterable[Item], idx: Index) -> None:
+        for item in items:
+            self.project_of[item.key] = item.project
+            m = idx.metrics(item, self.ctx)
+            epic_cost = float(m["cost"] or 0.0) if item.is_epic and item.budget else None
+            overdue = not item.is_done and (m["days_overdue"] or 0) > 0
+            for scope in ("portfolio", item.project):
+                sums = self.sums[scope]
+                sums.items += 1
+                if epic_cost is not None:
+                    sums.budget += item.budget or 0.0
+                    sums.cost += epic_cost
+                sums.overdue += overdue
+
+    def result(self, findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
+        by_project: dict[str, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            project = self.project_of.get(finding.item_key)
+            if project is not None:
+                by_project[project].append(finding)
+        scopes = {"portfolio": _numbers(self.sums["portfolio"], findings)}
+        for project in sorted(p for p in self.sums if p != "portfolio"):
+            scopes[project] = _numbers(self.sums[project], by_project[project])
+        return scopes
+
+
+def _numbers(sums: _Sums, findings: Sequence[Finding]) -> dict[str, Any]:
     open_findings = [f for f in findings if not f.waived]
     with_errors = {f.item_key for f in open_findings if f.severity is Severity.ERROR}
     by_severity = {s.value: sum(1 for f in open_findings if f.severity is s) for s in Severity}
-    budget = cost = 0.0
-    overdue = 0
-    for item in items:
-        m = idx.metrics(item, ctx)
-        if item.is_epic and item.budget:
-            budget += item.budget
-            cost += float(m["cost"] or 0.0)
-        if not item.is_done and (m["days_overdue"] or 0) > 0:
-            overdue += 1
-    total = len(items)
+    total, budget, cost = sums.items, sums.budget, sums.cost
     return {
         "items": total,
         "items_with_errors": len(with_errors),
@@ -70,7 +102,7 @@ def _scope_metrics(
         "budget": round(budget, 2),
         "cost": round(cost, 2),
         "burn": round(cost / budget, 4) if budget else None,
-        "overdue": overdue,
+        "overdue": sums.overdue,
     }
 
 
@@ -78,16 +110,6 @@ def weekly_metrics(
     items: Sequence[Item], findings: Sequence[Finding], ctx: EvaluationContext
 ) -> dict[str, dict[str, Any]]:
     """Scope ("portfolio" or a project key) -> the numbers trends are drawn from."""
-    idx = index(items)
-    by_project: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        by_project[item.project].append(item)
-    findings_by_project: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        holder = idx.by_key.get(finding.item_key)
-        if holder is not None:
-            findings_by_project[holder.project].append(finding)
-    scopes = {"portfolio": _scope_metrics(items, findings, idx, ctx)}
-    for project, members in sorted(by_project.items()):
-        scopes[project] = _scope_metrics(members, findings_by_project[project], idx, ctx)
-    return scopes
+    tally = WeeklyTally(ctx)
+    tally.add(items, index(items))
+    return tally.result(findings)

@@ -18,6 +18,7 @@ def polite_session(settings: Settings) -> PoliteSession:
         Throttle(rate=settings.request_rate),
         policy=RetryPolicy(max_retries=settings.max_retries),
         timeout=settings.request_timeout_seconds,
+        ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None,
     )
 
 

@@ -32,6 +32,23 @@ CHANGELOG_FIELDS_MAX = 10  # bulkfetch's cap on fieldIds
 CHANGELOG_PAGE_SIZE = 100  # GET /issue/{key}/changelog pages (Cloud)
 
 
+AUTH_HINT = (
+    "Check jira_user and jira_token: a Cloud API token goes with the account's email in jira_user, "
+    "a Data Center personal access token with no jira_user"
+)
+
+
+def tls_reason(error: Exception) -> str:
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip(" ')\"")
+        return (
+            f"certificate verify failed ({detail or 'unknown issuer'}); for a private CA set ca_bundle "
+            "to its PEM file (verification cannot be switched off)"
+        )
+    return logs.redact_text(text.split("\n", 1)[0])[:300]
+
+
 class NotFound(RemoteError):
     """The issue, comment or property does not exist (or the bot may not see it)."""
 
@@ -49,15 +66,46 @@ def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         status, message = _describe(error)
         if status == 401:  # the credentials: systemic, fails the run
             raise AuthError(
-                f"Jira refused the credentials while {what} (HTTP {status}): {message}", status=status
+                f"Jira refused the credentials while {what} (HTTP {status}): {message}. {AUTH_HINT}", status=status
             ) from error
         if status == 403:  # a permission on this resource: fails this item, not the run
             raise RemoteError(f"Jira denied permission while {what} (HTTP 403): {message}", status=status) from error
         if status == 404:
             raise NotFound(f"not found while {what}: {message}", status=status) from error
         raise RemoteError(f"Jira answered HTTP {status} while {what}: {message}", status=status) from error
+    except requests.exceptions.SSLError as error:
+        raise RemoteError(f"Jira's TLS certificate was not accepted while {what}: {tls_reason(error)}") from None
     except NETWORK_ERRORS as error:
         raise RemoteError(f"Jira did not answer while {what}: {type(error).__name__}") from None
+
+
+def expect_object(value: Any, what: str) -> Mapping[str, Any]:
+    """A JSON object from Jira (or ``{}`` for an empty answer); any other shape is a clear error."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RemoteError(f"Jira answered {what} with a JSON {_json_kind(value)} where an object was expected")
+    return value
+
+
+def expect_list(value: Any, what: str) -> list[Mapping[str, Any]]:
+    """A JSON list of objects (``[]`` for an empty answer); elements that are not objects are dropped."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RemoteError(f"Jira answered {what} with a JSON {_json_kind(value)} where a list was expected")
+    return [element for element in value if isinstance(element, Mapping)]
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0  # a garbled total ends paging at the first short page instead of raising
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean"}.get(type(value), "number")
 
 
 def detect_flavor(server_info: Mapping[str, Any]) -> Flavor:
@@ -85,11 +133,10 @@ class JiraClient:
 
     # -- metadata ---------------------------------------------------------------------------------------
     def server_info(self) -> Mapping[str, Any]:
-        info: Mapping[str, Any] = call("reading serverInfo", self._jira.get, "rest/api/2/serverInfo")
-        return info or {}
+        return expect_object(call("reading serverInfo", self._jira.get, "rest/api/2/serverInfo"), "serverInfo")
 
     def myself(self) -> BotIdentity:
-        me = call("reading the bot's own account (/myself)", self._jira.get, f"{self._api}/myself") or {}
+        me = expect_object(call("reading the bot's own account", self._jira.get, f"{self._api}/myself"), "/myself")
         return BotIdentity(
             account_id=me.get("accountId"),
             name=me.get("name"),
@@ -99,7 +146,7 @@ class JiraClient:
         )
 
     def fields(self) -> list[FieldInfo]:
-        raw = call("reading the field catalogue", self._jira.get, f"{self._api}/field") or []
+        raw = expect_list(call("reading the field catalogue", self._jira.get, f"{self._api}/field"), "/field")
         return [
             FieldInfo(
                 id=str(f.get("id")),
@@ -112,7 +159,7 @@ class JiraClient:
         ]
 
     def projects(self) -> list[str]:
-        raw = call("listing projects", self._jira.get, f"{self._api}/project") or []
+        raw = expect_list(call("listing projects", self._jira.get, f"{self._api}/project"), "/project")
         return sorted(str(p["key"]) for p in raw if p.get("key"))
 
     def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
@@ -135,12 +182,12 @@ class JiraClient:
             yield from self._search_dc(jql, fields, expand, properties)
 
     def search_keys(self, jql: str) -> list[str]:
-        """The keys of every issue ``jql`` matches (no fields: large pages). A refused JQL is a 400 whose
-        message is Jira's (``RemoteError``)."""
+        """The keys of every issue ``jql`` matches (only ``key`` asked for: Cloud's enhanced search returns just
+        ``id`` otherwise; large pages). A refused JQL is a 400 whose message is Jira's (``RemoteError``)."""
         if self.flavor == "cloud":
-            pages = self._search_cloud(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+            pages = self._search_cloud(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         else:
-            pages = self._search_dc(jql, ("id",), (), (), size=KEYS_PAGE_SIZE)
+            pages = self._search_dc(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
 
     def _search_cloud(
@@ -159,8 +206,10 @@ class JiraClient:
         token: str | None = None
         while True:
             page_body = {**body, "nextPageToken": token} if token else body
-            page = call("searching issues", self._jira.post, "rest/api/3/search/jql", data=page_body) or {}
-            yield SearchResult(issues=page.get("issues") or [])
+            page = expect_object(
+                call("searching issues", self._jira.post, "rest/api/3/search/jql", data=page_body), "the search"
+            )
+            yield SearchResult(issues=expect_list(page.get("issues"), "the search's issues"))
             token = page.get("nextPageToken")
             if page.get("isLast", token is None) or not token:
                 return
@@ -182,9 +231,11 @@ class JiraClient:
             body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": size}
             if expand:
                 body["expand"] = list(expand)
-            page = call("searching issues", self._jira.post, "rest/api/2/search", data=body) or {}
-            issues = page.get("issues") or []
-            total = int(page.get("total") or 0)
+            page = expect_object(
+                call("searching issues", self._jira.post, "rest/api/2/search", data=body), "the search"
+            )
+            issues = expect_list(page.get("issues"), "the search's issues")
+            total = _count(page.get("total"))
             yield SearchResult(issues=issues, total=total)
             start += len(issues)  # advance by what the server returned: it may clamp maxResults
             if not issues or start >= total:
@@ -261,16 +312,11 @@ class JiraClient:
         start = 0
         while True:
             params = {"startAt": start, "maxResults": COMMENT_PAGE_SIZE, "expand": "properties"}
-            page = (
-                call(
-                    f"listing comments of {key}",
-                    self._jira.get,
-                    f"{self._api}/issue/{key}/comment",
-                    params=params,
-                )
-                or {}
+            page = expect_object(
+                call(f"listing comments of {key}", self._jira.get, f"{self._api}/issue/{key}/comment", params=params),
+                f"the comments of {key}",
             )
-            batch = page.get("comments") or []
+            batch = expect_list(page.get("comments"), f"the comments of {key}")
             for c in batch:
                 props = {str(p.get("key")): p.get("value") for p in c.get("properties") or () if isinstance(p, Mapping)}
                 found.append(
@@ -284,7 +330,7 @@ class JiraClient:
                     )
                 )
             start += len(batch)
-            if not batch or start >= int(page.get("total") or 0):
+            if not batch or start >= _count(page.get("total")):
                 return found
 
     def add_comment(self, key: str, body: Any) -> str:
@@ -294,7 +340,7 @@ class JiraClient:
             f"{self._api}/issue/{key}/comment",
             data={"body": body},
         )
-        return str((created or {}).get("id"))
+        return str(expect_object(created, f"the new comment on {key}").get("id"))
 
     def edit_comment(self, key: str, comment_id: str, body: Any) -> None:
         call(
@@ -322,7 +368,7 @@ class JiraClient:
             )
         except NotFound:
             return None
-        return (found or {}).get("value")
+        return expect_object(found, f"property {name} of {key}").get("value")
 
     def set_issue_property(self, key: str, name: str, value: Any) -> None:
         call(

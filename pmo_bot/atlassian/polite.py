@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,11 +30,16 @@ import requests
 import tenacity
 
 from pmo_bot import logs
+from pmo_bot.atlassian.transport import DeadlineAdapter, deadline, same_origin
+from pmo_bot.errors import RemoteError
 from pmo_bot.ops import metrics
 
 log = logs.get_logger(__name__)
 
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+# The run lease's fencing check for writes sent from this context, for clients built where no session is handed
+# in (the report's Confluence client); ``PoliteSession.write_guard`` takes precedence.
+WRITE_GUARD: ContextVar[Callable[[], None] | None] = ContextVar("pmo_bot_write_guard", default=None)
 # Transport failures: refused, reset, timed out, or cut mid-answer. A cut body surfaces from requests as
 # ChunkedEncodingError, which is not a ConnectionError, so it is named here explicitly.
 NETWORK_ERRORS: tuple[type[Exception], ...] = (
@@ -125,6 +131,18 @@ class Throttle:
                 self._endpoint_next[endpoint] = max(self._endpoint_next.get(endpoint, 0.0), until)
 
 
+def _refuse_html(response: requests.Response, endpoint: str) -> None:
+    """A REST call answered by a web page (a login screen, a proxy, a wrong base URL) is an error that says so,
+    not JSON that the client quietly reads as empty."""
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if response.ok and "/rest/" in urlsplit(response.url).path and kind in ("text/html", "application/xhtml+xml"):
+        host = urlsplit(response.url).netloc.rsplit("@", 1)[-1]
+        raise RemoteError(
+            f"{host} answered {endpoint} with a web page (HTTP {response.status_code}, {kind}) instead of JSON: "
+            "check that the URL is the site's base URL and that no proxy or login page stands in between"
+        )
+
+
 class _RetryableResponse(Exception):
     def __init__(self, response: requests.Response) -> None:
         self.response = response
@@ -140,13 +158,32 @@ class PoliteSession(requests.Session):
         policy: RetryPolicy | None = None,
         timeout: float = 30.0,
         rng: random.Random | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         super().__init__()
+        # A total deadline per request (connect + headers + body), not only per socket read: see transport.py.
+        self.mount("https://", DeadlineAdapter())
+        self.mount("http://", DeadlineAdapter())
+        self.verify = ca_bundle or True  # verification is never switched off; a CA bundle adds a private CA
         self.throttle = throttle
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
         self.rng = rng or random.Random()  # jitter only, not security
         self.retries = 0
+        # Called just before each write is sent (after any throttle pause): the run lease's fencing check.
+        self.write_guard: Callable[[], None] | None = None
+
+    def should_strip_auth(self, old_url: str, new_url: str) -> bool:
+        """Credentials follow a redirect only to the very same scheme, host and port (requests alone keeps
+        them on an http -> https upgrade and re-adds ~/.netrc entries for the new host)."""
+        return not same_origin(old_url, new_url)
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        if self.should_strip_auth(response.request.url or "", prepared_request.url or ""):
+            prepared_request.headers.pop("Authorization", None)
+            prepared_request.headers.pop("Cookie", None)
+            return  # and no ~/.netrc look-up for the other host
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
     @property
     def library_timeout(self) -> int:
@@ -175,11 +212,16 @@ class PoliteSession(requests.Session):
         is_write = method_s.upper() in ("POST", "PUT", "DELETE")
         repeatable = is_repeatable(method_s, url_s)
         path = urlsplit(url_s).path
+        changes = is_write and not _READ_ONLY_POST.search(path)
 
         def attempt() -> requests.Response:
             self.throttle.wait(endpoint, issue, is_write)
+            guard = self.write_guard or WRITE_GUARD.get()
+            if changes and guard is not None:
+                guard()
             try:
-                response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
+                with deadline(self.timeout, endpoint):
+                    response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
             except NETWORK_ERRORS:
                 metrics.request_done(path, None)
                 raise
@@ -193,6 +235,7 @@ class PoliteSession(requests.Session):
                 raise _RetryableResponse(response)
             if response.status_code in RETRYABLE_STATUS and repeatable:
                 raise _RetryableResponse(response)
+            _refuse_html(response, endpoint)
             return response
 
         def retryable(error: BaseException) -> bool:

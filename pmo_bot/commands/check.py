@@ -38,7 +38,8 @@ def check(
 ) -> None:
     """Check the portfolio against the PMO rules and reconcile the bot's comments.
 
-    Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error.
+    Exit codes: 0 success (item failures are listed), 1 the run failed, 2 usage or configuration error, 3 another
+    run holds the lease (waited lease_wait_seconds).
     """
     settings = load_settings(config)
     options = CheckOptions(dry_run=dry_run, baseline=baseline, full=full, projects=tuple(project or ()))
@@ -77,6 +78,8 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
     )
     for reason, count in data["coverage"]["skipped_reasons"].items():
         console.print(f"  skipped {count}: {reason}")
+    for project in summary.projects_skipped:
+        console.print(f"  skipped project {project}: not found or not visible to the bot")
     for scope in summary.scopes:
         console.print(f"Rule scope: {scope.describe()}", markup=False)
     table = Table(title="Open findings", show_edge=False)

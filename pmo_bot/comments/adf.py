@@ -18,6 +18,7 @@ from pmo_bot.comments.content import (
     resolved_text,
     summary_line,
 )
+from pmo_bot.textsafety import neutralise
 
 _STATUS_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -25,6 +26,7 @@ Node = dict[str, Any]
 
 
 def _text(text: str, *marks: Node) -> list[Node]:
+    text = neutralise(text)  # no bidi overrides or invisible controls from issue text
     if not text:
         return []  # the ADF schema forbids empty text nodes
     node: Node = {"type": "text", "text": text}

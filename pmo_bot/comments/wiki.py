@@ -19,6 +19,7 @@ from pmo_bot.comments.content import (
     resolved_text,
     summary_line,
 )
+from pmo_bot.textsafety import neutralise
 
 _SPECIAL = re.compile(r"([\\*_\-+^~?{}\[\]|!])")
 _COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
@@ -26,7 +27,7 @@ _COLOUR = {"error": "#de350b", "warning": "#ff991f", "info": "#0052cc"}
 
 def escape(text: str) -> str:
     """Escape wiki markup so text renders literally; newlines become spaces (they would end list items)."""
-    one_line = " ".join(text.split())
+    one_line = " ".join(neutralise(text).split())
     return _SPECIAL.sub(r"\\\1", one_line)
 
 

@@ -3,14 +3,16 @@
 Before creating, the writer looks for a comment of its own on the issue (by author, then by the visible
 marker), so a lost database, a lost issue property or a create that timed out after Jira stored it cannot
 lead to a duplicate: the existing comment is adopted and edited instead. Every confirmed write is recorded
-in the store and in the issue property ``pmo-bot.state``.
+in the store and in the issue property ``pmo-bot.state``. A write about to be sent is marked in the store first
+(a create as ``pending``, an edit with an unknown fingerprint), so a process killed between Jira applying it
+and the store recording it leaves a trace the next run acts on (tests/hardening/test_crash.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +27,8 @@ from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState
 
 log = logs.get_logger(__name__)
+
+PENDING = "pending"  # the store's comment id while a create is in flight
 
 
 def body_hash(body: Any) -> str:
@@ -56,7 +60,19 @@ def find_own_comment(jira: JiraPort, key: str, me: BotIdentity) -> str | None:
 
 
 class CommentWriter:
-    def __init__(self, jira: JiraPort, store: Store, me: BotIdentity, *, today: date, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        jira: JiraPort,
+        store: Store,
+        me: BotIdentity,
+        *,
+        today: date,
+        clock: Callable[[], datetime],
+        known_absent: Collection[str] = frozenset(),
+    ):
+        """``known_absent``: issues on which the bot has certainly no comment (``check.no_comment_yet``): a
+        create there skips the look-up for one of its own."""
+        self.known_absent = known_absent
         self.jira = jira
         self.store = store
         self.me = me
@@ -85,6 +101,13 @@ class CommentWriter:
         fingerprint = content.fingerprint()
         existing = planned.existing
         comment_id = existing.comment_id if existing else None
+        if comment_id == PENDING:  # a create was interrupted (the process died): did it reach Jira?
+            comment_id = find_own_comment(self.jira, key, self.me)
+            if comment_id is None and (planned.action is Action.DELETE or content.resolved):
+                self.store.comments.forget(key)  # it did not, and there is nothing to say now
+                return
+            if comment_id is not None:
+                result.adopted += 1
         if existing is not None and not existing.trusted and not self._is_own(key, existing.comment_id):
             # The id came from the issue property, which anyone who may edit the issue can set: never edit or
             # delete a comment that is not ours. Without findings there is nothing to say either.
@@ -101,6 +124,11 @@ class CommentWriter:
             result.count(Action.DELETE)
             return
         if comment_id is not None:
+            # Marked unconfirmed before the edit: if this process dies after Jira applied it but before the store
+            # records it, the next run sees an unknown fingerprint and writes the comment again (an edit is
+            # idempotent) instead of trusting the old record while Jira shows other text.
+            in_flight = CommentState.RESOLVED if existing is not None and existing.resolved else CommentState.OPEN
+            self.store.comments.record(key, comment_id, fingerprint="", body_hash="", state=in_flight, now=self.clock())
             try:
                 self.jira.edit_comment(key, comment_id, body)
             except RemoteError as error:
@@ -147,10 +175,16 @@ class CommentWriter:
 
     def _create(self, key: str, body: Any) -> tuple[str, int]:
         """Create the comment unless one of ours is already there. Returns (comment id, 1 if adopted)."""
-        own = find_own_comment(self.jira, key, self.me)
+        own = None if key in self.known_absent else find_own_comment(self.jira, key, self.me)
         if own is not None:
             self.jira.edit_comment(key, own, body)
             return own, 1
+        # Recorded before the POST: if this process dies before it learns the new comment's id, the next run
+        # knows a create may have landed and looks for it, instead of leaving it stale on a compliant issue.
+        self.store.comments.record(
+            key, PENDING, fingerprint="", body_hash="", state=CommentState.OPEN, now=self.clock()
+        )
+        self.store.comments.intend(key, self.clock())  # until recorded, the next run looks before creating
         try:
             return self.jira.add_comment(key, body), 0
         except RemoteError as error:

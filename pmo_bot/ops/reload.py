@@ -22,6 +22,7 @@ from pmo_bot import logs
 from pmo_bot.config import Settings, find_config_file
 from pmo_bot.errors import ConfigError
 from pmo_bot.ops import metrics
+from pmo_bot.ops.lease import process_alive
 from pmo_bot.rules import loader
 from pmo_bot.store import Store
 
@@ -67,6 +68,17 @@ def template_problems(templates_dir: Path | None) -> list[str]:
     return problems
 
 
+_PREFIX = "pmo-bot-live-"
+
+
+def _remove_orphans() -> None:
+    """Snapshots left by processes that were killed (SIGKILL skips the clean-up) are removed by the next one."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        pid = path.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class LiveSettings:
     """The settings and files the next run uses: the last good ones."""
 
@@ -79,7 +91,8 @@ class LiveSettings:
     ) -> None:
         self._config_path, self._load, self._store, self._clock = config_path, load, store, clock
         self._lock = threading.Lock()
-        self._snapshots = Path(tempfile.mkdtemp(prefix="pmo-bot-live-"))
+        _remove_orphans()
+        self._snapshots = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
         self._generation = 0
         self.source = load(config_path)  # as on disk; startup fails on an invalid config, as before
         self.settings = self.source

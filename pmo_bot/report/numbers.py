@@ -11,6 +11,7 @@ import math
 import re
 from datetime import date, datetime
 
+from pmo_bot.textsafety import neutralise
 from pmo_bot.wording import DEFAULT_LOCALE, Numbers
 
 DASH = "–"
@@ -22,8 +23,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 
 
 def clean(text: str) -> str:
-    """Untrusted text without the characters XML cannot carry."""
-    return _ILLEGAL.sub("", text)
+    """Untrusted text without the characters XML cannot carry, nor bidi overrides and other invisible ones."""
+    return neutralise(_ILLEGAL.sub("", text))
 
 
 def _finite(value: object) -> float | None:

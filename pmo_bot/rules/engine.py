@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -121,7 +121,10 @@ def evaluate_detailed(
     context: EvaluationContext,
     *,
     mode: Mode = Mode.AUDIT,
+    only: Collection[str] | None = None,
 ) -> Evaluation:
+    """``only``: evaluate just these keys; the other ``items`` are their neighbours (children, ancestors), read
+    for roll-ups and goals (an incremental check). ``context.goal_committed`` must then be filled already."""
     compiled = rules if isinstance(rules, CompiledRules) else compile_rules(rules)
     items = list(items)
     if context.goal_committed is None and context.goals:
@@ -137,6 +140,8 @@ def evaluate_detailed(
     evaluations = 0
     today, tz = context.today, context.tz
     for item in items:
+        if only is not None and item.key not in only:
+            continue
         candidates = compiled.candidates(item)
         if not candidates:
             continue

@@ -16,6 +16,7 @@ import functools
 import math
 import re
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,8 @@ class _Budget:
             raise TemplateLimitError(f"the template took longer than {MAX_SECONDS:g} s")
 
 
+MAX_TIMEOUTS = 3
+_TIMEOUTS: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("pmo_template_budget", default=None)
 
 
@@ -152,7 +155,13 @@ class BoundedEnvironment(SandboxedEnvironment):
 
 
 def render_bounded(template: Any, variables: Any) -> str:
-    """Render a template compiled by a ``BoundedEnvironment`` within the time, loop and output limits."""
+    """Render a template compiled by a ``BoundedEnvironment`` within the time, loop and output limits.
+
+    A template that runs out of time ``MAX_TIMEOUTS`` times is not run again (the compiled rules of one run, or
+    of one rules reload in the daemon): 100,000 issues x 1 s would otherwise still be a day.
+    """
+    if _TIMEOUTS.get(template, 0) >= MAX_TIMEOUTS:
+        raise TemplateLimitError(f"the template ran out of time {MAX_TIMEOUTS} times; it is not rendered again")
     token = _BUDGET.set(_Budget(deadline=time.monotonic() + MAX_SECONDS))
     try:
         chunks: list[str] = []
@@ -163,6 +172,10 @@ def render_bounded(template: Any, variables: Any) -> str:
                 raise TemplateLimitError(f"the template wrote more than {MAX_OUTPUT:,} characters")
             chunks.append(chunk)
         return "".join(chunks)
+    except TemplateLimitError as error:
+        if "took longer" in str(error):
+            _TIMEOUTS[template] = _TIMEOUTS.get(template, 0) + 1
+        raise
     finally:
         _BUDGET.reset(token)
 

@@ -24,6 +24,7 @@ from pmo_bot.store.history import History
 from pmo_bot.store.items import Items
 from pmo_bot.store.jobstate import JobStates
 from pmo_bot.store.leases import Leases
+from pmo_bot.store.marks import EvaluationMarks
 from pmo_bot.store.reports import ReportSnapshots
 from pmo_bot.store.runs import Runs
 from pmo_bot.store.snapshots import ReportPages, WeeklySnapshots
@@ -39,6 +40,7 @@ class Store:
         self.failing = FailingSince(db)
         self.comments = BotComments(db)
         self.watermarks = SyncWatermarks(db)
+        self.marks = EvaluationMarks(db)
         self.snapshots = WeeklySnapshots(db)
         self.pages = ReportPages(db)
         self.leases = Leases(db)

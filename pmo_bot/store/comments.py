@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from pmo_bot.store.db import Database
-from pmo_bot.store.models import BotCommentRow
+from pmo_bot.store.models import BotCommentRow, CommentIntentRow
 from pmo_bot.store.records import BotComment, CommentState
 
 
@@ -70,8 +70,22 @@ class BotComments:
             row.created_at = created
             row.updated_at = now
             session.add(row)
+            intent = session.get(CommentIntentRow, issue_key)
+            if intent is not None:
+                session.delete(intent)
             session.flush()
             return _record(row)
+
+    def intend(self, issue_key: str, now: datetime) -> None:
+        """Note a create about to be sent (``record`` clears it): a run that dies before recording the new comment
+        leaves this, and the next run then looks for the comment before creating one."""
+        with self._db.session() as session:
+            session.merge(CommentIntentRow(issue_key=issue_key, started_at=now))
+
+    def intended(self) -> set[str]:
+        """Issues with a create that was sent, or about to be, and never recorded."""
+        with self._db.session() as session:
+            return set(session.exec(select(CommentIntentRow.issue_key)))
 
     def forget(self, issue_key: str) -> bool:
         """Drop the record (its comment is gone from Jira and not ours to recreate). True if there was one."""

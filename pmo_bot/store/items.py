@@ -1,65 +1,112 @@
-"""Items: the latest normalized snapshot of every issue the bot has seen."""
+"""Items: the latest normalized snapshot of every issue the bot has seen.
+
+Only rows whose snapshot changed are written, in bulk (one INSERT ... ON CONFLICT per batch on SQLite and
+PostgreSQL alike). A written or deleted row is flagged ``pending`` until an evaluation has seen it: that flag is
+how an incremental check knows what to re-evaluate, also after a run that stopped between sync and evaluation.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select, update
 
 from pmo_bot.domain import Item
 from pmo_bot.store.codec import content_hash, item_from_json, item_to_json
 from pmo_bot.store.db import Database, chunked, upsert
 from pmo_bot.store.models import FindingRow, ItemRow, table
-from pmo_bot.store.records import FindingStatus, ItemsUpserted
+from pmo_bot.store.records import FindingStatus, ItemsUpserted, StoredState
+
+
+def item_row(item: Item, snapshot: Mapping[str, Any], digest: str, raw_hash: str | None) -> dict[str, Any]:
+    """The ``items`` row of a normalised item (``snapshot`` = ``item_to_json(item)``, ``digest`` its hash)."""
+    return {
+        "key": item.key,
+        "id": item.id,
+        "project": item.project,
+        "issue_type": item.issue_type,
+        "hierarchy_level": item.hierarchy_level,
+        "summary": item.summary,
+        "status": item.status,
+        "status_category": item.status_category.value,
+        "updated": item.updated,
+        "parent_key": item.parent_key,
+        "snapshot": snapshot,
+        "content_hash": digest,
+        "raw_hash": raw_hash,
+        "deleted": False,
+        "pending": True,
+    }
 
 
 class Items:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def upsert(self, items: Iterable[Item], run_id: int | None) -> ItemsUpserted:
-        """Store the latest snapshots (a deleted item that reappears is undeleted) and say which changed."""
+    def upsert(self, items: Iterable[Item], run_id: int | None = None) -> ItemsUpserted:
+        """Store the latest snapshots (a deleted item that reappears is undeleted) and say which changed.
+        Rows whose snapshot is the same as the stored one are not written."""
         rows: list[dict[str, Any]] = []
         for item in items:
             snapshot = item_to_json(item)
-            rows.append(
-                {
-                    "key": item.key,
-                    "id": item.id,
-                    "project": item.project,
-                    "issue_type": item.issue_type,
-                    "hierarchy_level": item.hierarchy_level,
-                    "summary": item.summary,
-                    "status": item.status,
-                    "status_category": item.status_category.value,
-                    "updated": item.updated,
-                    "parent_key": item.parent_key,
-                    "snapshot": snapshot,
-                    "content_hash": content_hash(snapshot),
-                    "last_seen_run": run_id,
-                    "deleted": False,
-                }
-            )
+            rows.append(item_row(item, snapshot, content_hash(snapshot), None))
         if len({r["key"] for r in rows}) != len(rows):
             raise ValueError("the same issue key appears twice in one upsert")
-        inserted, changed, unchanged = [], [], []
-        with self._db.session() as session:
-            before: dict[str, tuple[str, bool]] = {}
-            for chunk in chunked([r["key"] for r in rows]):
-                query = select(ItemRow.key, ItemRow.content_hash, ItemRow.deleted).where(col(ItemRow.key).in_(chunk))
-                before.update({key: (digest, deleted) for key, digest, deleted in session.exec(query)})
-            for row in rows:
-                old = before.get(row["key"])
-                if old is None:
-                    inserted.append(row["key"])
-                elif old[0] != row["content_hash"] or old[1]:
-                    changed.append(row["key"])
-                else:
-                    unchanged.append(row["key"])
-            upsert(session, table("items"), rows, ["key"])
+        before = self.states([r["key"] for r in rows])
+        inserted, changed, unchanged, writes, left = [], [], [], [], set()
+        for row in rows:
+            old = before.get(row["key"])
+            if old is None:
+                inserted.append(row["key"])
+            elif old.content_hash != row["content_hash"] or old.deleted:
+                changed.append(row["key"])
+                if old.parent_key is not None and old.parent_key != row["parent_key"]:
+                    left.add(old.parent_key)  # its children changed
+            else:
+                unchanged.append(row["key"])
+                if old.updated == row["updated"]:
+                    continue
+            writes.append(row)
+        self.write(writes, pending=left, run_id=run_id)
         return ItemsUpserted(tuple(inserted), tuple(changed), tuple(unchanged))
+
+    def states(self, keys: Collection[str]) -> dict[str, StoredState]:
+        """The stored state of ``keys`` (deleted ones too); unknown keys are left out."""
+        found: dict[str, StoredState] = {}
+        items = table("items").c
+        columns = (items.key, items.raw_hash, items.content_hash, items.updated, items.parent_key, items.deleted)
+        with self._db.session() as session:
+            for chunk in chunked(sorted(keys)):
+                query = sa_select(*columns).where(items.key.in_(chunk))
+                for key, raw, digest, updated, parent, deleted in session.connection().execute(query):
+                    found[key] = StoredState(raw, digest, updated, parent, deleted)
+        return found
+
+    def write(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        raw_hashes: Mapping[str, str] | None = None,
+        pending: Collection[str] = (),
+        run_id: int | None = None,
+    ) -> None:
+        """One transaction: upsert whole rows (``item_row``), record new raw hashes of unchanged rows, and flag
+        ``pending`` further keys (e.g. the parent an item moved away from)."""
+        if not rows and not raw_hashes and not pending:
+            return
+        with self._db.session() as session:
+            upsert(session, table("items"), [{**r, "last_seen_run": run_id} for r in rows], ["key"])
+            if raw_hashes:
+                statement = (
+                    update(table("items")).where(table("items").c.key == bindparam("k")).values(raw_hash=bindparam("h"))
+                )
+                session.connection().execute(statement, [{"k": k, "h": h} for k, h in raw_hashes.items()])
+            for chunk in chunked(sorted(pending)):
+                session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(pending=True))
 
     def get(self, key: str) -> Item | None:
         with self._db.session() as session:
@@ -67,12 +114,12 @@ class Items:
             return item_from_json(row.snapshot) if row is not None and not row.deleted else None
 
     def get_many(self, keys: Collection[str]) -> list[Item]:
-        """The stored (not deleted) snapshots of ``keys``; unknown keys are left out."""
+        """The stored (not deleted) snapshots of ``keys``, ordered by key; unknown keys are left out."""
         found: list[Item] = []
         with self._db.session() as session:
             for chunk in chunked(sorted(keys)):
                 query = select(ItemRow.snapshot).where(col(ItemRow.key).in_(chunk), col(ItemRow.deleted).is_(False))
-                found.extend(item_from_json(snapshot) for snapshot in session.exec(query))
+                found.extend(item_from_json(snapshot) for snapshot in session.exec(query.order_by(col(ItemRow.key))))
         return found
 
     def all(self, projects: Collection[str] = (), *, include_deleted: bool = False) -> list[Item]:
@@ -85,25 +132,71 @@ class Items:
         with self._db.session() as session:
             return [item_from_json(snapshot) for snapshot in session.exec(query)]
 
+    def at_levels(self, min_level: int, projects: Collection[str] = ()) -> list[Item]:
+        """The items (not deleted) at ``hierarchy_level >= min_level``: epics and above, for goal commitments."""
+        query = select(ItemRow.snapshot).where(col(ItemRow.hierarchy_level) >= min_level)
+        query = query.where(col(ItemRow.deleted).is_(False)).order_by(col(ItemRow.key))
+        if projects:
+            query = query.where(col(ItemRow.project).in_(list(projects)))
+        with self._db.session() as session:
+            return [item_from_json(snapshot) for snapshot in session.exec(query)]
+
     def count(self) -> int:
         with self._db.session() as session:
             return session.exec(select(func.count()).where(col(ItemRow.deleted).is_(False))).one()
 
-    def unseen(self, run_id: int, projects: Collection[str] = ()) -> list[str]:
-        """Keys (of ``projects``, when given) that a full sync in ``run_id`` did not return: deletion candidates."""
+    def live_keys(self, projects: Collection[str] = ()) -> set[str]:
+        """Keys of the items not deleted (of ``projects``, when given)."""
         query = select(ItemRow.key).where(col(ItemRow.deleted).is_(False))
-        query = query.where((col(ItemRow.last_seen_run).is_(None)) | (col(ItemRow.last_seen_run) != run_id))
         if projects:
             query = query.where(col(ItemRow.project).in_(list(projects)))
         with self._db.session() as session:
-            return sorted(session.exec(query))
+            return set(session.exec(query))
+
+    def links(self, projects: Collection[str] = ()) -> dict[str, str | None]:
+        """Key -> parent key of the items not deleted: the hierarchy, without the snapshots."""
+        query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.deleted).is_(False))
+        if projects:
+            query = query.where(col(ItemRow.project).in_(list(projects)))
+        with self._db.session() as session:
+            return dict(session.exec(query).all())
+
+    def projects_of(self, keys: Collection[str]) -> dict[str, str]:
+        """Key -> project of these items (deleted ones too)."""
+        found: dict[str, str] = {}
+        with self._db.session() as session:
+            for chunk in chunked(sorted(keys)):
+                query = select(ItemRow.key, ItemRow.project).where(col(ItemRow.key).in_(chunk))
+                found.update(session.exec(query).all())
+        return found
+
+    def pending(self, projects: Collection[str] = ()) -> dict[str, str | None]:
+        """Items (deleted ones too) whose last change no evaluation has seen: key -> their parent key."""
+        query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.pending).is_(True))
+        if projects:
+            query = query.where(col(ItemRow.project).in_(list(projects)))
+        with self._db.session() as session:
+            return dict(session.exec(query).all())
+
+    def evaluated(self, keys: Collection[str] | None, projects: Collection[str] = ()) -> None:
+        """Clear ``pending`` of ``keys`` (of every item of ``projects`` when ``keys`` is None)."""
+        with self._db.session() as session:
+            if keys is None:
+                query = update(ItemRow).where(col(ItemRow.pending).is_(True))
+                if projects:
+                    query = query.where(col(ItemRow.project).in_(list(projects)))
+                session.exec(query.values(pending=False))
+                return
+            for chunk in chunked(sorted(keys)):
+                session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(pending=False))
 
     def mark_deleted(self, keys: Collection[str], now: datetime) -> int:
         """Flag items gone from Jira (deleted or moved out of scope) and resolve their findings."""
         done = 0
         with self._db.session() as session:
             for chunk in chunked(sorted(keys)):
-                result = session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(deleted=True))
+                query = update(ItemRow).where(col(ItemRow.key).in_(chunk))
+                result = session.exec(query.values(deleted=True, pending=True))
                 done += result.rowcount
                 session.exec(
                     update(FindingRow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, String, Table, UniqueConstraint, true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -82,6 +82,11 @@ class RunRow(SQLModel, table=True):
 
 class ItemRow(SQLModel, table=True):
     __tablename__ = "items"
+    __table_args__ = (
+        # The sync's look-up reads only this index (SQLite stores the snapshot inline, before these columns).
+        Index("ix_items_sync", "key", "raw_hash", "content_hash", "updated", "parent_key", "deleted"),
+        Index("ix_items_pending", "pending"),
+    )
 
     key: str = _text(64, primary_key=True)
     id: str = _text(32)
@@ -97,6 +102,8 @@ class ItemRow(SQLModel, table=True):
     content_hash: str = _text(64)  # of the snapshot without ``updated``: tells real edits apart
     last_seen_run: int | None = None
     deleted: bool = False
+    raw_hash: str | None = Field(default=None, max_length=32)  # of the issue's JSON as Jira sent it
+    pending: bool = Field(default=True, sa_column_kwargs={"server_default": true()})  # not yet evaluated
 
 
 class FindingRow(SQLModel, table=True):
@@ -216,3 +223,23 @@ class JobStateRow(SQLModel, table=True):
     failures_in_a_row: int = 0
     notes: dict[str, Any] = _json(default_factory=dict)  # "reload": the rejected files' problems
     updated_at: datetime = _instant()
+
+
+class EvaluationMarkRow(SQLModel, table=True):
+    """Per check scope: the day and the context (rules, settings) the stored findings were evaluated with."""
+
+    __tablename__ = "evaluation_marks"
+
+    scope: str = Field(primary_key=True, max_length=128)
+    day: str = Field(max_length=10)  # ISO date
+    context_hash: str = Field(max_length=64)
+    updated_at: datetime = _instant()
+
+
+class CommentIntentRow(SQLModel, table=True):
+    """A comment create about to be sent: until its record replaces this, a look-up must precede any create."""
+
+    __tablename__ = "comment_intents"
+
+    issue_key: str = Field(primary_key=True, max_length=64)
+    started_at: datetime = _instant()

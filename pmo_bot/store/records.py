@@ -72,6 +72,17 @@ class ItemsUpserted:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredState:
+    """What the sync compares a fetched issue with, without decoding the stored snapshot."""
+
+    raw_hash: str | None  # of the issue's JSON when it was last normalised (None: stored by an older pmo-bot)
+    content_hash: str  # of the snapshot without ``updated``
+    updated: datetime
+    parent_key: str | None
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BotComment:
     issue_key: str
     comment_id: str

@@ -11,7 +11,7 @@ store already holds.
 Activity (``Item.last_activity``) counts changes by people only. When ``updated`` is later than every change a
 person is known to have made, something the filtered history does not show happened since: a comment, an
 edit of another field, or the bot's own comment and property writes. Those issues alone are looked at
-further (their comments, and on Cloud their unfiltered history).
+further: their comments tell a person's comment from the bot's own write.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pmo_bot import logs
-from pmo_bot.atlassian.ports import BotIdentity, JiraPort
+from pmo_bot.atlassian.ports import BotIdentity, JiraPort, RemoteComment
 from pmo_bot.domain import Item
 from pmo_bot.sync.fields import FieldMap
 from pmo_bot.sync.normalize import parse_instant
@@ -35,12 +35,42 @@ METRIC_HISTORY_FIELDS = ("status", "duedate", "resolution")
 ACTIVITY_HISTORY_FIELDS = ("assignee", "summary", "description", "priority", "labels", "components", "fixVersions")
 MAX_HISTORY_FIELDS = 10  # bulkfetch's limit on fieldIds
 ACTIVITY_SLACK = timedelta(minutes=1)  # ``updated`` and a history's ``created`` can differ by milliseconds
+BOT_WRITE_SLACK = timedelta(minutes=5)  # the bot's property write follows its comment (paced, maybe retried)
 
 
 def history_field_ids(fmap: FieldMap) -> list[str]:
     start = fmap.id_of("start_date")
     wanted = [*METRIC_HISTORY_FIELDS, *([start] if start else []), *ACTIVITY_HISTORY_FIELDS]
     return list(dict.fromkeys(wanted))[:MAX_HISTORY_FIELDS]
+
+
+def search_fields(fields: Sequence[str], flavor: str) -> list[str]:
+    """Data Center's search also carries the comments (wiki strings), so telling a person's comment from the
+    bot's needs no request per issue there; Cloud's ADF comments would weigh on every page, so Cloud reads the
+    comments of the few issues that need it."""
+    return [*fields, "comment"] if flavor != "cloud" else list(fields)
+
+
+def same_but_updated(old: Item, new: Item) -> bool:
+    """Only ``updated`` differs: what the bot's own comment or property write does to an issue."""
+    return dataclasses.replace(old, updated=new.updated) == new
+
+
+def embedded_comments(raw: Mapping[str, Any]) -> list[RemoteComment] | None:
+    """The comments a search returned with the issue, if all of them came (``total`` not above those sent)."""
+    fields = raw.get("fields")
+    embedded = fields.get("comment") if isinstance(fields, Mapping) else None
+    listed = embedded.get("comments") if isinstance(embedded, Mapping) else None
+    if not isinstance(listed, list):
+        return None
+    total = embedded.get("total") if isinstance(embedded, Mapping) else None
+    if isinstance(total, int) and total > len(listed):
+        return None
+    return [
+        RemoteComment(str(c.get("id")), c.get("author") or {}, "", created=c.get("created"), updated=c.get("updated"))
+        for c in listed
+        if isinstance(c, Mapping)
+    ]
 
 
 def search_expand(flavor: str) -> tuple[str, ...]:
@@ -105,26 +135,38 @@ def unexplained_update(item: Item) -> bool:
     return item.last_activity is None or item.updated - item.last_activity > ACTIVITY_SLACK
 
 
-def person_activity_elsewhere(jira: JiraPort, key: str, bot: BotIdentity | None) -> datetime | None:
-    """The newest change by a person that the search and filtered history did not show: a comment, or (Cloud)
-    an edit of a field outside the filter, from the newest page of the unfiltered history."""
-    instants: list[datetime] = []
-    for comment in jira.comments(key):
-        if bot is None or not bot.is_author_of(comment.author):
-            instants += [t for t in (parse_instant(comment.updated), parse_instant(comment.created)) if t]
-    if jira.flavor == "cloud":
-        for history in jira.issue_changelog(key):
-            author = history.get("author")
-            by_bot = bot is not None and isinstance(author, Mapping) and bot.is_author_of(author)
-            if not by_bot and (at := parse_instant(history.get("created"))) is not None:
-                instants.append(at)
-    return max(instants, default=None)
+def settle_activity(
+    jira: JiraPort,
+    item: Item,
+    bot: BotIdentity | None,
+    *,
+    bot_touched: bool = True,
+    comments: Sequence[RemoteComment] | None = None,
+) -> Item:
+    """``item`` with ``last_activity`` completed where its ``updated`` is not explained by what is known.
 
+    Its comments are read: a person's comment is activity. If the bot's own comment was written just before
+    ``updated`` (the bot writes its comment, then its property), the bot moved ``updated``, and activity stays
+    what people did. Otherwise a person did something the history shown does not carry (an attachment, a link,
+    a field outside the filter), and ``updated`` is their activity.
 
-def settle_activity(jira: JiraPort, item: Item, bot: BotIdentity | None) -> Item:
-    """``item`` with ``last_activity`` completed where its ``updated`` is not explained by what is known."""
-    if not unexplained_update(item):
+    Only an issue the bot may have written to is looked at (``bot_touched``: its state property came with the
+    search, or the store remembers a write; Data Center searches carry no property, so there it is always
+    looked at), and never a done one, whose activity no metric reads. ``comments``: those the search returned
+    (Data Center), else they are listed.
+    """
+    if not unexplained_update(item) or item.is_done:
         return item
-    elsewhere = person_activity_elsewhere(jira, item.key, bot)
-    known = [t for t in (item.last_activity, elsewhere) if t is not None]
-    return dataclasses.replace(item, last_activity=max(known, default=item.created))
+    if not bot_touched and jira.flavor == "cloud":
+        return dataclasses.replace(item, last_activity=item.updated)
+    people: list[datetime] = [item.last_activity] if item.last_activity is not None else []
+    bot_wrote = False
+    for comment in comments if comments is not None else jira.comments(item.key):
+        stamps = [t for t in (parse_instant(comment.updated), parse_instant(comment.created)) if t is not None]
+        if bot is not None and bot.is_author_of(comment.author):
+            bot_wrote = bot_wrote or any(abs(item.updated - t) <= BOT_WRITE_SLACK for t in stamps)
+        else:
+            people.extend(stamps)
+    if not bot_wrote:
+        return dataclasses.replace(item, last_activity=item.updated)
+    return dataclasses.replace(item, last_activity=max(people, default=item.created))

@@ -18,6 +18,9 @@ from pmo_bot.domain import FieldChange, Item, StatusCategory, Worklog
 from pmo_bot.richtext import plain_text
 from pmo_bot.sync.fields import FieldMap
 
+# Bump when the same raw issue normalises differently (a new Item field, a parsing fix): stored issues are
+# recognised as unchanged by a hash of their raw JSON and this version, so a bump re-normalises each once.
+NORMALIZER_VERSION = 1
 MAX_TEXT = 20_000  # descriptions beyond this are cut: rules only look for markers and presence
 _LEVEL_BY_TYPE = {"initiative": 2, "epic": 1, "sub-task": -1, "subtask": -1}
 _DATE_FIELDS = frozenset({"duedate", "due date", "start date"})

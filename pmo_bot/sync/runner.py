@@ -8,23 +8,21 @@ comment, its property) keeps its stored ``updated``, so the bot's own writes nev
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from pmo_bot import logs
-from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort
-from pmo_bot.domain import Item
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort, SearchResult
 from pmo_bot.errors import AuthError, RemoteError
 from pmo_bot.store import Store
 from pmo_bot.sync.fields import FieldMap
-from pmo_bot.sync.history import carry_history, complete_histories, needs_history, search_expand, settle_activity
+from pmo_bot.sync.history import search_expand, search_fields
 from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
-from pmo_bot.sync.normalize import normalize
+from pmo_bot.sync.pages import PageWriter
 
 log = logs.get_logger(__name__)
 
@@ -50,6 +48,8 @@ class SyncReport:
     deleted: int
     skipped: Mapping[str, int] = field(default_factory=dict)  # reason -> count
     states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # issue key -> pmo-bot.state property
+    fetched_keys: frozenset[str] = frozenset()  # the issues this sync fetched (their ``states`` are known)
+    new_keys: frozenset[str] = frozenset()  # fetched issues the store did not know before
 
 
 def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
@@ -74,8 +74,14 @@ def _read_states(jira: JiraPort, keys: Sequence[str]) -> dict[str, Mapping[str, 
     return found
 
 
-def _same_but_updated(old: Item, new: Item) -> bool:
-    return dataclasses.replace(old, updated=new.updated) == new
+def one_page_ahead(pages: Iterator[SearchResult]) -> Iterator[SearchResult]:
+    """The next page is fetched while this one is stored: the sync then takes about as long as the search
+    alone. At most two pages are held; an error fetching a page surfaces where that page is taken."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as fetcher:
+        upcoming = fetcher.submit(next, pages, None)
+        while (page := upcoming.result()) is not None:
+            upcoming = fetcher.submit(next, pages, None)
+            yield page
 
 
 def sync(
@@ -91,7 +97,10 @@ def sync(
     progress: Callable[[int, int | None], None] | None = None,
     bot: BotIdentity | None = None,
 ) -> SyncReport:
-    """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only."""
+    """``progress(fetched, total)`` is called after every page; ``total`` is known on Data Center only.
+
+    Each page goes to the store as it arrives (nothing holds the raw JSON of the whole portfolio); an issue whose
+    raw JSON hashes as when it was last stored is neither normalised nor written."""
     scope = scope_key(options, fmap)
     mark = store.watermarks.get(scope)
     due_full = (
@@ -106,68 +115,39 @@ def sync(
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
 
-    fetched: dict[str, Item] = {}
-    states: dict[str, Mapping[str, Any]] = {}
-    skipped: Counter[str] = Counter()
-    newest: datetime | None = None
-    count = 0
-    pages = jira.search(jql, fmap.request_fields(), expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
-    for page in pages:
-        # History is completed in the fetch, page by page, for the issues that changed (sync/history.py).
-        keys = [raw["key"] for raw in page.issues if isinstance(raw, Mapping) and isinstance(raw.get("key"), str)]
-        known = {item.key: item for item in store.items.get_many(keys)}
-        changed = {
-            raw["key"]
-            for raw in page.issues
-            if raw.get("key") in keys and needs_history(raw, known.get(raw["key"]), bot_wrote_at(raw["key"]))
-        }
-        for raw in complete_histories(jira, page.issues, changed, fmap):
-            count += 1
-            result = normalize(raw, fmap, jira.flavor, bot)
-            if result.item is None:
-                skipped[result.skipped_reason or "unusable issue"] += 1
-                continue
-            item = result.item
-            if item.key in changed:
-                item = settle_activity(jira, item, bot)
-            elif item.key in known:
-                item = carry_history(item, known[item.key])
-            newest = item.updated if newest is None or item.updated > newest else newest
-            previous = fetched.get(item.key)
-            if previous is None or item.updated >= previous.updated:  # de-duplicate overlapping pages
-                fetched[item.key] = item
-            if result.state is not None:
-                states[item.key] = result.state
+    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot)
+    fields = search_fields(fmap.request_fields(), jira.flavor)  # Data Center: with the comments (history.py)
+    search = jira.search(jql, fields, expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
+    for page in one_page_ahead(search):
+        pages.take(page.issues)
         if progress is not None:
-            progress(count, page.total)
+            progress(pages.fetched, page.total)
 
-    stored = {item.key: item for item in store.items.get_many(fetched)}
-    bot_only = 0
-    for key, item in list(fetched.items()):
-        old = stored.get(key)
-        wrote = bot_wrote_at(key)
-        if old is not None and wrote is not None and wrote >= old.updated and _same_but_updated(old, item):
-            fetched[key] = dataclasses.replace(item, updated=old.updated)
-            bot_only += 1
-    upserted = store.items.upsert(fetched.values(), run_id)
-    if jira.flavor != "cloud":  # DC search cannot return issue properties: read them for issues new to the store
-        states.update(_read_states(jira, upserted.inserted))
+    # Data Center's search cannot return issue properties: read them for issues new to the store, except where the
+    # comments it returned show the bot never commented (a first run reads none).
+    if jira.flavor != "cloud":
+        pages.states.update(_read_states(jira, pages.state_unread))
     deleted = 0
     if due_full:
-        gone = store.items.unseen(run_id, options.projects)
+        gone = store.items.live_keys(options.projects) - pages.seen
         deleted = store.items.mark_deleted(gone, now) if gone else 0
-    store.watermarks.advance(scope, newest, now, full_sync=due_full)
+    store.watermarks.advance(scope, pages.newest, now, full_sync=due_full)
+    count = pages.fetched
+    skipped = pages.skipped
+    bot_only = pages.bot_only
     report = SyncReport(
         kind="full" if due_full else "incremental",
         jql=jql,
         fetched=count,
-        inserted=len(upserted.inserted),
-        changed=len(upserted.changed),
-        unchanged=len(upserted.unchanged),
+        inserted=pages.inserted,
+        changed=pages.changed,
+        unchanged=pages.unchanged,
         bot_only=bot_only,
         deleted=deleted,
         skipped=dict(skipped),
-        states=states,
+        states=pages.states,
+        fetched_keys=frozenset(pages.seen),
+        new_keys=frozenset(pages.new_keys),
     )
     log.info(
         "sync_finished",

@@ -76,3 +76,15 @@ def test_data_center_reads_the_full_history_through_get_issue() -> None:
     )
     assert [h["id"] for h in client("datacenter").issue_changelog("PAY-1")] == ["1", "2"]
     assert "expand=changelog" in (responses.calls[0].request.url or "")
+
+
+@responses.activate
+def test_keys_only_search_asks_for_the_key_in_large_pages() -> None:
+    page = {"issues": [{"id": "10001", "key": "PAY-1"}, {"id": "10002", "key": "PAY-2"}], "isLast": True}
+    assert_jira_component("SearchAndReconcileResults", page)
+    responses.add(responses.POST, f"{BASE}/rest/api/3/search/jql", json=page)
+    assert client("cloud").search_keys("project = PAY AND (labels = x)") == ["PAY-1", "PAY-2"]
+    body = json.loads(responses.calls[0].request.body)
+    assert_jira_component("SearchAndReconcileRequestBean", body)
+    assert body["fields"] == ["key"]
+    assert body["maxResults"] == 1000

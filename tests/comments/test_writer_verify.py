@@ -17,7 +17,7 @@ import pytest
 from pmo_bot.atlassian.ports import BotIdentity, FieldInfo, Flavor, RemoteComment, SearchResult
 from pmo_bot.comments.content import MARKER, build_content
 from pmo_bot.comments.plan import Action, PlannedComment
-from pmo_bot.comments.writer import CommentWriter
+from pmo_bot.comments.writer import PENDING, CommentWriter
 from pmo_bot.errors import RemoteError
 from pmo_bot.store import Store, open_store
 from tests.factories import make_finding
@@ -110,7 +110,9 @@ def test_a_timed_out_create_that_lands_late_never_becomes_two_comments(store: St
 
     assert len(jira.stored["PAY-1"]) == 1
     assert set(first.failed) == {"PAY-1"}  # the outcome was unknown: counted, and verified on the next run
-    assert store.comments.get("PAY-1") is None
+    pending = store.comments.get("PAY-1")  # remembered as in flight, so the next run looks for it
+    assert pending is not None
+    assert pending.comment_id == PENDING
 
     second = writer.apply(create_plan("PAY-1"))
     jira.settle()

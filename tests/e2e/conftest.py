@@ -54,7 +54,14 @@ class SiteReader:
         return [c for c in self.comments(key) if (c["author"].get("accountId") or c["author"].get("name")) == self.me]
 
     def edit(self, key: str, fields: dict[str, Any]) -> None:
+        """A person (the issue's reporter) edits the issue. The sandbox has one login, the bot's, so the edit
+        goes through the API and its history entry is then credited to the person: the bot measures activity
+        from people's changes, never its own (docs/check.md)."""
         self.http.put(f"{self.api}/issue/{key}", json={"fields": fields}, timeout=10).raise_for_status()
+        with self.sandbox.sandbox.lock:
+            issue = self.sandbox.sandbox.jira.by_key[key]
+            if issue.history:
+                issue.history[-1].author = issue.reporter
 
     def fields_by_name(self) -> dict[str, str]:
         return {f["name"]: f["id"] for f in self.http.get(f"{self.api}/field", timeout=10).json()}

@@ -20,7 +20,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_sigterm_stops_the_daemon_after_its_running_check(dc_sandbox: RunningSandbox, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'daemon.db'}"
-    env = {**os.environ, **sandbox_env(dc_sandbox, url), "PMO_RULES_DIR": str(REPO / "rules")}
+    # A fast client: since the history work, a Data Center sync at the default 10 requests/s takes minutes.
+    env = {
+        **os.environ,
+        **sandbox_env(dc_sandbox, url),
+        "PMO_RULES_DIR": str(REPO / "rules"),
+        "PMO_REQUEST_RATE": "500",
+    }
     daemon = subprocess.Popen(
         [sys.executable, "-m", "pmo_bot", "--log-json", "serve", "--run-now"],
         env=env,

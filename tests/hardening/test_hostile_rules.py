@@ -198,3 +198,20 @@ def test_rules_validate_cli_prints_no_traceback(tmp_path: Path) -> None:
     assert f"{tmp_path / 'bomb.yaml'}:" in output
     assert f"{tmp_path / 'deep.yaml'}:1:" in output
     assert f"{tmp_path / 'regex.yaml'}:6:" in output
+
+
+def test_a_template_that_keeps_running_out_of_time_is_not_run_again() -> None:
+    """1 s per render is a bound per issue; over 100,000 issues the run would still take a day."""
+
+    class Slow:
+        @property
+        def a(self) -> str:
+            time.sleep(0.001)
+            return ""
+
+    template = compile_template("{% for i in range(99999) %}{{ item.slow.a }}{% endfor %}")
+    started = time.monotonic()
+    outputs = [template.render({"item": {"slow": Slow()}}) for _ in range(20)]
+    assert time.monotonic() - started < 3 * 1.0 + 3  # three timed-out renders, then none
+    assert sum("took longer than 1 s" in out for out in outputs) == 3
+    assert all("it is not rendered again" in out for out in outputs[3:])

@@ -65,6 +65,9 @@ def test_check_counts_findings_per_rule_and_runs_and_findings_list_them(bot: Cli
     assert "succeeded" in table
     assert str(listed["runs"][0]["id"]) in table
     assert "No runs yet." in invoke(bot, "runs", "--job", "report")
+    assert "published:" in invoke(bot, "report")  # under the report lease, its Confluence writes fenced
+    (report_run,) = json.loads(invoke(bot, "runs", "--job", "report", "--format", "json"))["runs"]
+    assert report_run["status"] == "succeeded"
 
     rows = list(csv.DictReader(io.StringIO(invoke(bot, "findings", "--state", "open", "--format", "csv"))))
     assert Counter(r["rule_id"] for r in rows) == Counter(by_rule)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import pytest
 import responses
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -64,3 +66,34 @@ def test_429s_by_reason_retries_and_statuses_are_counted_at_the_http_seam() -> N
     assert _sample("pmo_bot_request_retries_total", service="jira") == before["retries"] + 2
     assert _sample("pmo_bot_requests_total", service="jira", endpoint="comment", status="200") == before["ok"] + 1
     assert _sample("pmo_bot_requests_total", service="jira", endpoint="comment", status="503") == before["503"] + 1
+
+
+def test_every_metric_is_documented_for_operators() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    for family in text_string_to_metric_families(metrics.exposition().decode()):
+        name = family.name + ("_total" if family.type == "counter" else "")
+        assert f"| `{name}` |" in doc, name
+
+
+@responses.activate
+def test_a_lost_lease_stops_writes_before_they_are_sent_but_not_reads() -> None:
+    from pmo_bot.atlassian.polite import WRITE_GUARD
+    from pmo_bot.errors import LeaseLost
+
+    page = "http://127.0.0.1:9/wiki/api/v2/pages"
+    responses.add(responses.POST, page, json={"id": "1"})
+    responses.add(responses.GET, page, json={"results": []})
+
+    def lost() -> None:
+        raise LeaseLost("report: the run lease was lost")
+
+    session = PoliteSession(Throttle(rate=0, sleep=lambda _s: None), policy=RetryPolicy(max_retries=2))
+    token = WRITE_GUARD.set(lost)
+    try:
+        assert session.get(page).status_code == 200  # reads go on
+        with pytest.raises(LeaseLost):
+            session.post(page, json={"title": "x"})
+    finally:
+        WRITE_GUARD.reset(token)
+    assert [c.request.method for c in responses.calls] == ["GET"]  # the write never left
+    assert session.post(page, json={"title": "x"}).status_code == 200  # outside a run: no guard

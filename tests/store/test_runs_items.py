@@ -63,6 +63,9 @@ def test_upsert_tells_new_changed_and_unchanged_items_apart(store: Store) -> Non
     second = store.items.upsert([make_item("PAY-1"), bumped_only, edited], run_id=2)
     assert (second.inserted, second.changed, second.unchanged) == ((), ("PAY-3",), ("PAY-1", "PAY-2"))
     assert store.items.get("PAY-2") == bumped_only
+    states = store.items.states(["PAY-1", "PAY-2", "PAY-3", "PAY-9"])
+    assert sorted(states) == ["PAY-1", "PAY-2", "PAY-3"]
+    assert states["PAY-2"].updated == T1
     assert [i.key for i in store.items.all()] == ["PAY-1", "PAY-2", "PAY-3"]
 
 
@@ -81,9 +84,8 @@ def test_all_filters_by_project(store: Store) -> None:
 def test_a_full_sync_finds_unseen_items_and_deleting_them_resolves_their_findings(store: Store) -> None:
     store.items.upsert([make_item("PAY-1"), make_item("PAY-2"), make_item("OPS-1")], run_id=1)
     store.findings.reconcile([make_finding("r1", "PAY-2")], ["PAY-2"], T0)
-    store.items.upsert([make_item("PAY-1")], run_id=2)
-    assert store.items.unseen(2, ["PAY"]) == ["PAY-2"]
-    assert store.items.unseen(2) == ["OPS-1", "PAY-2"]
+    assert store.items.live_keys(["PAY"]) == {"PAY-1", "PAY-2"}
+    assert store.items.live_keys() == {"OPS-1", "PAY-1", "PAY-2"}
 
     assert store.items.mark_deleted(["PAY-2"], T1) == 1
     assert store.items.get("PAY-2") is None
@@ -114,3 +116,22 @@ def test_item_timestamps_are_utc_aware(store: Store) -> None:
     item = store.items.get("PAY-1")
     assert item is not None
     assert item.updated == datetime(2026, 5, 1, 23, 30, tzinfo=UTC)
+
+
+def test_an_unchanged_item_is_not_rewritten_and_written_ones_wait_for_evaluation(store: Store) -> None:
+    store.items.upsert([make_item("PAY-1"), make_item("PAY-2", parent_key="PAY-1")], run_id=1)
+    assert store.items.pending() == {"PAY-1": None, "PAY-2": "PAY-1"}
+    store.items.evaluated(None)
+    assert store.items.pending() == {}
+    store.items.upsert([make_item("PAY-1"), make_item("PAY-2", parent_key="PAY-1")], run_id=2)
+    assert store.items.pending() == {}  # nothing changed: nothing written, nothing to re-evaluate
+    store.items.upsert([make_item("PAY-2", summary="New scope", parent_key="PAY-1")], run_id=3)
+    assert store.items.pending() == {"PAY-2": "PAY-1"}
+    store.items.evaluated(["PAY-2"])
+    store.items.mark_deleted(["PAY-2"], T1)
+    assert store.items.pending() == {"PAY-2": "PAY-1"}  # a deletion changes its parent's roll-ups
+
+
+def test_projects_of_names_the_project_of_each_known_key(store: Store) -> None:
+    store.items.upsert([make_item("PAY-1"), make_item("OPS-7")], run_id=1)
+    assert store.items.projects_of(["PAY-1", "OPS-7", "HR-9"]) == {"PAY-1": "PAY", "OPS-7": "OPS"}

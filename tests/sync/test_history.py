@@ -18,9 +18,11 @@ from pmo_bot.sync.history import (
     MAX_HISTORY_FIELDS,
     carry_history,
     complete_histories,
+    embedded_comments,
     history_field_ids,
     needs_history,
     search_expand,
+    search_fields,
     settle_activity,
 )
 from pmo_bot.sync.normalize import normalize
@@ -169,12 +171,25 @@ def test_the_bots_own_comment_is_not_activity(flavor: str) -> None:
 
 def test_a_persons_comment_is_activity() -> None:
     said = LAST_CHANGE + timedelta(days=39)
-    comments = [RemoteComment("8", PERSON, "on it", created=jira_time(said), updated=jira_time(said))]
+    comments = [
+        RemoteComment("8", PERSON, "on it", created=jira_time(said), updated=jira_time(said)),
+        RemoteComment("9", BOT_AUTHOR, "PMO", created=jira_time(BOT_COMMENT_AT), updated=jira_time(BOT_COMMENT_AT)),
+    ]
     jira = FakeJira("cloud", comments)
     (raw,) = complete_histories(jira, [raw_epic("cloud")], {"PAY-1"}, FMAP)  # type: ignore[arg-type]
     item = normalize(raw, FMAP, "cloud", BOT).item  # type: ignore[arg-type]
     assert item is not None
     assert settle_activity(jira, item, BOT).last_activity == said  # type: ignore[arg-type]
+
+
+def test_an_update_the_bot_did_not_make_is_a_persons_activity() -> None:
+    """Something the shown history does not carry (an attachment, a field outside the filter) moved ``updated``:
+    with no bot write at that time, it was a person."""
+    jira = FakeJira("cloud")
+    (raw,) = complete_histories(jira, [raw_epic("cloud")], {"PAY-1"}, FMAP)  # type: ignore[arg-type]
+    item = normalize(raw, FMAP, "cloud", BOT).item  # type: ignore[arg-type]
+    assert item is not None
+    assert settle_activity(jira, item, BOT).last_activity == BOT_COMMENT_AT  # type: ignore[arg-type]
 
 
 def test_an_issue_whose_update_is_explained_is_not_looked_at_further() -> None:
@@ -200,3 +215,28 @@ def test_which_issues_need_their_history_read() -> None:
     kept = carry_history(dataclasses.replace(item, changelog=(), last_activity=None), item)
     assert kept.changelog == item.changelog
     assert kept.last_activity == item.last_activity
+
+
+def test_data_center_reads_comments_from_the_search_and_cloud_only_for_issues_the_bot_touched() -> None:
+    bot_comment = {"id": "9", "author": BOT_AUTHOR, "created": jira_time(BOT_COMMENT_AT),
+                   "updated": jira_time(BOT_COMMENT_AT)}  # fmt: skip
+    raw = {**raw_epic("datacenter"), "changelog": {"total": 300, "histories": HISTORIES}}
+    raw["fields"] = {**raw["fields"], "comment": {"total": 1, "comments": [bot_comment]}}
+    assert search_fields(["summary"], "datacenter") == ["summary", "comment"]
+    assert search_fields(["summary"], "cloud") == ["summary"]
+    comments = embedded_comments(raw)
+    assert comments is not None
+    item = normalize(raw, FMAP, "datacenter", BOT).item
+    assert item is not None
+    jira = FakeJira("datacenter")
+    settled = settle_activity(jira, item, BOT, comments=comments)  # type: ignore[arg-type]
+    assert settled.last_activity == LAST_CHANGE
+    assert jira.comment_reads == []  # no request per issue
+    truncated = {**raw, "fields": {**raw["fields"], "comment": {"total": 7, "comments": [bot_comment]}}}
+    assert embedded_comments(truncated) is None  # then they are listed
+
+    cloud = FakeJira("cloud")
+    untouched = normalize(raw_epic("cloud"), FMAP, "cloud", BOT).item
+    assert untouched is not None
+    assert settle_activity(cloud, untouched, BOT, bot_touched=False).last_activity == BOT_COMMENT_AT  # type: ignore[arg-type]
+    assert cloud.comment_reads == []

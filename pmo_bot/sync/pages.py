@@ -1,0 +1,185 @@
+"""One search page at a time into the store: compare, normalise only what changed, write only what changed.
+
+Each fetched issue gets a fingerprint: Jira's ``updated`` (which every edit of the issue moves: fields, comments,
+worklogs, links, properties) plus the values that site-wide changes can alter without moving it (names and
+categories of status, type, priority, resolution and project, people's display names, the parent link, the mapped
+custom fields), together with what shapes the normalised form (the normaliser's version, the field mapping, the
+flavour). Building it reads a few dictionary entries, not the issue's whole JSON. The same fingerprint as stored
+means the same snapshot: the issue is not normalised and nothing is written. Otherwise it is normalised and
+compared by content hash; the bot's own writes (its comment or property moved ``updated``) keep the stored
+``updated``, so they never look like activity, and only the new fingerprint is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPort
+from pmo_bot.store import Store
+from pmo_bot.store.codec import content_hash, item_to_json
+from pmo_bot.store.items import item_row
+from pmo_bot.sync.fields import FieldMap
+from pmo_bot.sync.history import (
+    carry_history,
+    complete_histories,
+    embedded_comments,
+    needs_history,
+    same_but_updated,
+    settle_activity,
+)
+from pmo_bot.sync.normalize import NORMALIZER_VERSION, normalize, parse_instant
+
+# What names an object field's value, as the normaliser reads it (and statusCategory for the status).
+_NAMING = ("key", "name", "value", "displayName", "accountId", "hierarchyLevel", "subtask", "statusCategory")
+_OBJECT_FIELDS = ("status", "issuetype", "priority", "resolution", "project", "assignee", "reporter", "parent")
+
+
+def shape_of(fmap: FieldMap, flavor: Flavor) -> bytes:
+    """What, besides the issue, decides the normalised form: a change re-normalises every issue once."""
+    parts = [NORMALIZER_VERSION, flavor, sorted(fmap.ids.items()), sorted(fmap.extra.items())]
+    return json.dumps(parts).encode()
+
+
+def _brief(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return [_brief(value.get(k)) for k in _NAMING if k in value]
+    return value
+
+
+def raw_hash(raw: Mapping[str, Any], shape: bytes, custom: Sequence[str]) -> str:
+    """The issue's fingerprint (see the module's doc): equal fingerprints, equal normalised snapshots."""
+    fields = raw.get("fields")
+    fields = fields if isinstance(fields, Mapping) else {}
+    parts = [raw.get("key"), raw.get("id"), fields.get("updated"), fields.get("created")]
+    parts += [_brief(fields.get(name)) for name in _OBJECT_FIELDS]
+    parts += [fields.get(field_id) for field_id in custom]
+    text = json.dumps(parts, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.blake2b(shape + text.encode(), digest_size=16).hexdigest()
+
+
+def _state(raw: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    properties = raw.get("properties")
+    state = properties.get(STATE_PROPERTY) if isinstance(properties, Mapping) else None
+    return state if isinstance(state, Mapping) else None
+
+
+class PageWriter:
+    """Takes the pages of one sync in order; keeps counts, the keys seen and the bot's issue properties."""
+
+    def __init__(
+        self,
+        store: Store,
+        fmap: FieldMap,
+        jira: JiraPort,
+        run_id: int,
+        bot_wrote_at: Callable[[str], datetime | None],
+        bot: BotIdentity | None = None,
+    ) -> None:
+        self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
+        self.flavor: Flavor = jira.flavor
+        self.bot_wrote_at, self.bot = bot_wrote_at, bot
+        flavor = self.flavor
+        self.shape = shape_of(fmap, flavor)
+        self.custom = sorted(set(fmap.ids.values()) | set(fmap.extra.values()))
+        self.fetched = self.inserted = self.changed = self.unchanged = self.bot_only = 0
+        self.skipped: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.new_keys: list[str] = []  # not in the store before this sync
+        self.state_unread: list[str] = []  # new issues whose pmo-bot.state the search did not bring (see runner)
+        self.states: dict[str, Mapping[str, Any]] = {}
+        self.newest: datetime | None = None
+
+    def _may_carry_bot_comment(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the bot may have commented on this issue: unknown unless the search brought all its comments
+        (Data Center) and none is the bot's. Only then is its state property worth a request."""
+        comments = embedded_comments(raw)
+        if comments is None or self.bot is None:
+            return True
+        return any(self.bot.is_author_of(comment.author) for comment in comments)
+
+    def take(self, issues: Sequence[Mapping[str, Any]]) -> None:
+        keys = [raw.get("key") for raw in issues if isinstance(raw, Mapping)]
+        stored = self.store.items.states([k for k in keys if isinstance(k, str)])
+        rows: dict[str, dict[str, Any]] = {}
+        raw_hashes: dict[str, str] = {}
+        moved_from: set[str] = set()
+        candidates: dict[str, tuple[Mapping[str, Any], str, datetime | None]] = {}  # fingerprint differs
+        for raw in issues:
+            self.fetched += 1
+            key = raw.get("key") if isinstance(raw, Mapping) else None
+            if not isinstance(key, str) or not isinstance(raw, Mapping):
+                self.skipped["issue without a usable key"] += 1
+                continue
+            fields = raw.get("fields")
+            updated = parse_instant(fields.get("updated")) if isinstance(fields, Mapping) else None
+            if updated is not None and (self.newest is None or updated > self.newest):
+                self.newest = updated
+            old = stored.get(key)
+            if key in self.seen and old is not None and updated is not None and updated < old.updated:
+                continue  # an older copy of an issue a previous page already brought (offset paging)
+            state = _state(raw)
+            if state is not None:
+                self.states[key] = state
+            digest = raw_hash(raw, self.shape, self.custom)
+            if old is not None and not old.deleted and old.raw_hash == digest:
+                self.seen.add(key)
+                self.unchanged += 1
+                self.bot_only += updated is not None and updated != old.updated  # kept from before the bot's write
+                continue
+            candidates[key] = (raw, digest, updated)
+        if not candidates:
+            return
+        # History is completed, page by page, only for the issues that changed (sync/history.py).
+        known = {item.key: item for item in self.store.items.get_many(candidates)}
+        changed = {
+            key for key, (raw, _, _) in candidates.items() if needs_history(raw, known.get(key), self.bot_wrote_at(key))
+        }
+        raws = [raw for raw, _, _ in candidates.values()]
+        for raw in complete_histories(self.jira, raws, changed, self.fmap):
+            key = str(raw["key"])
+            _, digest, updated = candidates[key]
+            old = stored.get(key)
+            result = normalize(raw, self.fmap, self.flavor, self.bot)
+            item = result.item
+            if item is None:
+                self.skipped[result.skipped_reason or "unusable issue"] += 1
+                continue
+            if key in known and key not in changed:
+                item = carry_history(item, known[key])
+                if not same_but_updated(known[key], item):  # a person's edit right after the bot's write
+                    (whole,) = complete_histories(self.jira, [raw], {key}, self.fmap)
+                    item = normalize(whole, self.fmap, self.flavor, self.bot).item or item
+                    changed.add(key)
+            if key in changed:
+                bot_touched = _state(raw) is not None or self.bot_wrote_at(key) is not None
+                item = settle_activity(
+                    self.jira, item, self.bot, bot_touched=bot_touched, comments=embedded_comments(raw)
+                )
+            self.seen.add(key)
+            snapshot = item_to_json(item)
+            content = content_hash(snapshot)
+            if old is None:
+                self.inserted += 1
+                self.new_keys.append(key)
+                if key not in self.states and self._may_carry_bot_comment(raw):
+                    self.state_unread.append(key)
+            elif old.deleted or old.content_hash != content:
+                self.changed += 1
+                if old.parent_key is not None and old.parent_key != item.parent_key:
+                    moved_from.add(old.parent_key)  # its children changed
+            else:
+                self.unchanged += 1
+                wrote = self.bot_wrote_at(key)
+                if updated == old.updated or (wrote is not None and wrote >= old.updated):
+                    self.bot_only += updated != old.updated
+                    raw_hashes[key] = digest  # same snapshot (the bot's own write at most moved ``updated``)
+                    continue
+            rows[key] = item_row(item, snapshot, content, digest)
+        for key in rows:
+            raw_hashes.pop(key, None)
+        self.store.items.write(list(rows.values()), raw_hashes=raw_hashes, pending=moved_from, run_id=self.run_id)
