@@ -119,9 +119,7 @@ class Settings(BaseSettings):
     flavor: Flavor = Flavor.AUTO
     fields: FieldMapping = Field(default_factory=FieldMapping)
     rules_docs_url: str | None = None
-    waiver_procedure: str = (
-        "Ask the PMO for a waiver: rule id, issue key, reason, approver and expiry date (rules/waivers.yaml)."
-    )
+    waiver_procedure: str = "Ask the PMO for a waiver: name the rule, the issue, the reason and until when."
     waiver_request_url: str | None = None  # "Need an exception?" link; {rule} and {issue} are filled in
     locale: str = DEFAULT_LOCALE  # how comments, `rules explain` and the report write numbers and dates
     resolved_comment: Literal["keep", "delete"] = "keep"

@@ -20,6 +20,7 @@ from pmo_bot.report.job import ReportOutcome, report_job
 from pmo_bot.sandbox.running import RunningSandbox
 
 DEMO_DIR = Path(".demo")
+DEMO_WAIVER_REQUEST_URL = "mailto:pmo@example.com?subject=Waiver%20request%3A%20{rule}%20on%20{issue}"
 
 
 def sandbox_env(sandbox: RunningSandbox, database_url: str) -> dict[str, str]:
@@ -41,6 +42,7 @@ def sandbox_env(sandbox: RunningSandbox, database_url: str) -> dict[str, str]:
 def demo_settings(sandbox: RunningSandbox, workdir: Path, rules_dir: Path | None = None) -> Settings:
     env = sandbox_env(sandbox, f"sqlite:///{workdir / f'pmo-bot-{sandbox.flavor}.db'}")
     env.update({"PMO_MODE": "enforce", "PMO_MAX_COMMENT_WRITES": "10000", "PMO_REQUEST_RATE": "200"})
+    env["PMO_WAIVER_REQUEST_URL"] = DEMO_WAIVER_REQUEST_URL  # "Need an exception?" links, as a PMO would set up
     if rules_dir is not None:
         env["PMO_RULES_DIR"] = str(rules_dir)
     return load_settings(None, env=env)

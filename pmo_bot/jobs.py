@@ -100,6 +100,7 @@ def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[I
         tz=tz,
         acceptance_markers=settings.acceptance_markers,
         jql_scopes=_jql_scopes_of(settings, bundle, item),
+        locale=settings.locale,
     )
     ctx = with_commitments(ctx, list(items.values()))
     return item, trace(compile_rules(bundle.ruleset), item, list(items.values()), ctx)

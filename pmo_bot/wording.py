@@ -161,6 +161,7 @@ class MetricWords:
     phrase: str
     phrase_false: str | None = None
     missing: str | None = None  # what a missing value means to a reader ("no budget set")
+    none: str | None = None  # how "at most 0" reads ("not overdue")
 
 
 METRIC_WORDS: Mapping[str, MetricWords] = {
@@ -177,10 +178,12 @@ METRIC_WORDS: Mapping[str, MetricWords] = {
     "eac": MetricWords("forecast cost at completion", "money", "forecast to cost {value} in total"),
     "eac_ratio": MetricWords("forecast against budget", "percent", "forecast to cost {value} of budget"),
     "vac": MetricWords("forecast budget left at completion", "money", "forecast to end with {value} of budget left"),
-    "hours_after_done": MetricWords("hours logged after done", "hours", "{value} logged after it was done"),
+    "hours_after_done": MetricWords(
+        "hours logged after done", "hours", "{value} logged after it was done", none="no time logged after it was done"
+    ),
     # schedule
     "days_until_due": MetricWords("days until due", "days", "due in {value}", missing="no due date"),
-    "days_overdue": MetricWords("days overdue", "days", "{value} overdue", missing="no due date"),
+    "days_overdue": MetricWords("days overdue", "days", "{value} overdue", missing="no due date", none="not overdue"),
     "planned_elapsed_ratio": MetricWords("planned time elapsed", "percent", "{value} of the planned time has passed"),
     "due_date_slips": MetricWords("due-date slips", "count", "due date pushed back {value} times"),
     "days_since_update": MetricWords("days since last update", "days", "not updated for {value}"),
@@ -189,7 +192,9 @@ METRIC_WORDS: Mapping[str, MetricWords] = {
     # progress
     "children_total": MetricWords("child issues", "count", "{value} child issues"),
     "children_done": MetricWords("child issues done", "count", "{value} child issues done"),
-    "children_open": MetricWords("child issues open", "count", "{value} child issues still open"),
+    "children_open": MetricWords(
+        "child issues open", "count", "{value} child issues still open", none="no child issue open"
+    ),
     "story_points_total": MetricWords("story points", "points", "{value} story points in total"),
     "story_points_done": MetricWords("story points done", "points", "{value} story points done"),
     "progress_ratio": MetricWords("work done", "percent", "{value} of the work done"),
@@ -250,3 +255,28 @@ def say(metric: str, value: object, numbers: Numbers) -> str:
     if words.unit == "bool":
         return words.phrase if value else (words.phrase_false or f"not {words.phrase}")
     return words.phrase.format(value=numbers.value(value, words.unit), one=numbers.money(1))
+
+
+SAMPLES: Mapping[Unit, object] = {
+    "money": 53450,
+    "rate": 0.53,
+    "percent": 1.21,
+    "days": 9,
+    "hours": 12.5,
+    "points": 13,
+    "count": 3,
+    "index": 0.9,
+    "date": date(2026, 12, 31),
+    "bool": False,
+    "text": "G1",
+}
+
+
+def words_table(numbers: Numbers | None = None) -> str:
+    """The Markdown table of ``docs/metrics.md`` ("In people's words"); a test keeps the two in step."""
+    numbers = numbers or Numbers()
+    rows = ["| metric | label | unit | a value in words |", "|---|---|---|---|"]
+    for name, words in METRIC_WORDS.items():
+        example = say(name, SAMPLES[words.unit], numbers)
+        rows.append(f"| `{name}` | {label_of(name, numbers)} | {words.unit} | {example} |")
+    return "\n".join(rows)

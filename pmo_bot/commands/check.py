@@ -112,6 +112,7 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
         console.print(f"  [yellow]skipped[/yellow] {entry['writes']} comment writes in {project}: {entry['reason']}")
     for key, reason in summary.write_failures.items():
         console.print(f"  [red]failed[/red] {key}: {reason}")
+    _print_notes(console, summary)
     if summary.dry_run:
         for planned_comment in summary.plan:
             if planned_comment.action.writes:
@@ -120,6 +121,27 @@ def print_summary(summary: CheckSummary, *, verbose: bool, flavor: str) -> None:
                     body = render(planned_comment.content, flavor, _today())
                     text = body if isinstance(body, str) else plain_text(body)
                     console.print("    " + text.replace("\n", "\n    "), markup=False)
+
+
+def _print_notes(console: Console, summary: CheckSummary) -> None:
+    """Roll-outs in progress, rule-template failures and waiver warnings: what an admin should know."""
+    if summary.pending_refreshes:
+        console.print(
+            f"{summary.pending_refreshes} comments await a wording refresh (same findings, new words); later runs "
+            "write them within max_comment_writes."
+        )
+    if summary.ignored_states:
+        console.print(
+            f"[yellow]{summary.ignored_states} issue properties named a comment that is not the bot's; "
+            "left untouched.[/yellow]"
+        )
+    for rule_id, count in sorted(summary.template_errors.items()):
+        console.print(
+            f"[yellow]rule '{rule_id}': its message or remediation failed to render on {count} issues; the "
+            "comments show a neutral text (see the template_failed log lines).[/yellow]"
+        )
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", markup=True)
 
 
 def _today() -> date:

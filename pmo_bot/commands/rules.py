@@ -18,12 +18,14 @@ from rich.table import Table
 from pmo_bot.config import load_settings
 from pmo_bot.errors import RuleError
 from pmo_bot.jobs import explain_job
+from pmo_bot.rules.diff import render_markdown, render_text
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.fixtures import fixture_schema
 from pmo_bot.rules.loader import Bundle, check
 from pmo_bot.rules.problems import Problem
 from pmo_bot.rules.schema import rates_schema, rule_file_schema, strategy_schema, waivers_schema
 from pmo_bot.rules.testing import coverage_gaps, load_fixtures, run_fixture
+from pmo_bot.rulesdiff import diff_job
 
 app = typer.Typer(help="Rule files: validate, test, list, and the JSON Schema for editors.", no_args_is_help=True)
 
@@ -138,6 +140,33 @@ def list_rules(paths: PathsArgument = None) -> None:
         mode = str(rule.mode) if rule.mode else "(global)"
         table.add_row(rule.id, rule.category, str(rule.severity), mode, rule.scope.describe())
     Console(width=160).print(table)
+
+
+@app.command()
+def diff(
+    against: Annotated[
+        str, typer.Option("--against", help="The other rules: a directory, or a git ref (main, origin/main, a tag).")
+    ],
+    paths: Annotated[
+        Path | None, typer.Argument(help="The rules directory (default: rules_dir of the configuration).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file (default: ./pmo-bot.toml).")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="text, or markdown for a pull-request comment.")] = "text",
+    examples: Annotated[int, typer.Option("--examples", min=0, help="Example issues listed per line.")] = 5,
+) -> None:
+    """What changing the rules would change on the stored portfolio: findings opened/closed per rule, comments
+    created, edited or resolved. No Jira calls. Exit 0 when nothing changes, 1 when something does."""
+    if output not in ("text", "markdown"):
+        raise typer.BadParameter("expected text or markdown", param_hint="--format")
+    settings = load_settings(config)
+    rules_dir = paths or settings.rules_dir
+    result = diff_job(settings, rules_dir, against, examples=examples)
+    render = render_markdown if output == "markdown" else render_text
+    typer.echo(render(result, against))
+    if result.changed or result.added_rules or result.removed_rules:
+        raise typer.Exit(1)
 
 
 _VERDICT_STYLE = {"fails": "red", "in-grace": "yellow", "too-young": "yellow", "waived": "cyan", "passes": "green"}

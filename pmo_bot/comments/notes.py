@@ -13,10 +13,9 @@ from pmo_bot.comments.content import ShownWaiver
 from pmo_bot.comments.plan import ExistingComment, IssueNotes
 from pmo_bot.domain import Finding, Mode
 from pmo_bot.rules.context import EvaluationContext, Waiver
+from pmo_bot.rules.loader import EXPIRY_WARNING_DAYS
 from pmo_bot.store import Store
 from pmo_bot.store.records import FindingStatus
-
-EXPIRY_WARNING_DAYS = 14
 
 
 def issue_notes(

@@ -24,6 +24,7 @@ from pmo_bot.rules.validate import Located
 from pmo_bot.rules.yamlsource import Document, parse
 
 SUPPORTING = ("strategy", "rates", "waivers")
+EXPIRY_WARNING_DAYS = 14  # waivers expiring this soon are warned about by `rules validate` and `check`
 FIXTURE_DIR = "tests"
 _GOAL_SUBJECTS = frozenset({("field", "goal"), ("metric", "goal_ref"), ("metric", "goal_id"), ("metric", "goal_name")})
 
@@ -183,6 +184,12 @@ def waiver_problems(
             problems.append(located.problem((*path, "rule"), f"waiver for unknown rule '{waiver.rule_id}'{hint}"))
         if today is not None and waiver.expired(today):
             message = f"expired on {waiver.expires.isoformat()}: it no longer applies; remove or renew it"
+            problems.append(located.problem((*path, "expires"), message, warning=True))
+        elif today is not None and (waiver.expires - today).days <= EXPIRY_WARNING_DAYS:
+            left = (waiver.expires - today).days
+            message = (
+                f"expires on {waiver.expires.isoformat()} (in {left} days): renew it, or make sure the issues are fixed"
+            )
             problems.append(located.problem((*path, "expires"), message, warning=True))
     return problems
 

@@ -92,6 +92,15 @@ def expected_words(test: Test, op_name: str, prefix: str, resolved: Any, numbers
     if words is not None and words.unit == "bool" and op_name in ("eq", "ne") and isinstance(value, bool):
         wanted = value if op_name == "eq" else not value
         return say(test.name, wanted if not prefix else not wanted, numbers)
+    if (
+        words is not None
+        and words.none
+        and op_name == "le"
+        and not prefix
+        and value == 0
+        and not isinstance(value, bool)
+    ):
+        return words.none
     verb = OP_WORDS.get(op_name, op_name)
     if op_name in ("present", "absent"):
         return f"{prefix}{label} {verb}"

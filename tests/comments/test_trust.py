@@ -267,3 +267,29 @@ def test_a_state_property_naming_the_bots_own_comment_is_still_used(store: Store
     CommentWriter(jira, store, ME, today=TODAY, clock=lambda: NOW).apply(plan)  # type: ignore[arg-type]
 
     assert jira.writes == [("edit", "PAY-1", "901")]
+
+
+# --- waiver warnings ------------------------------------------------------------------------------------------
+
+
+def test_check_warns_about_waivers_for_unknown_issues_and_rules_and_those_expiring_soon() -> None:
+    from pmo_bot.comments.notes import waiver_warnings
+    from pmo_bot.rules.context import EvaluationContext, Waiver
+
+    ctx = EvaluationContext(
+        today=TODAY,
+        waivers=(
+            Waiver("cpi-above-threshold", ("PAY-1", "PAY-404"), "r", "jane", date(2027, 3, 31)),
+            Waiver("cpi-above-threshold", ("PAY-2",), "r", "jane", date(2026, 12, 10)),
+            Waiver("gone-rule", ("OPS-1",), "r", "jane", date(2027, 3, 31)),  # OPS is not checked: not a typo
+            Waiver("cpi-above-threshold", ("PAY-3",), "r", "jane", date(2026, 11, 30)),  # expired: validate's job
+        ),
+    )
+
+    warnings = waiver_warnings(ctx, ["PAY-1", "PAY-2", "PAY-3"], ["cpi-above-threshold"])
+
+    assert warnings == [
+        "waiver of 'cpi-above-threshold' names issue PAY-404, which does not exist",
+        "waiver of 'cpi-above-threshold' on PAY-2 expires on 2026-12-10 (in 9 days)",
+        "waiver for unknown rule 'gone-rule'",
+    ]

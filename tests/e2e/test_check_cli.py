@@ -32,6 +32,7 @@ SUMMARY_KEYS = {
     "template_errors",
     "warnings",
     "scopes",
+    "evaluation",
     "duration_seconds",
 }
 

@@ -52,3 +52,12 @@ def test_unknown_locale_is_refused_with_examples() -> None:
     assert check_locale("en_GB") == "en_GB"
     with pytest.raises(ValueError, match="unknown locale 'xx_YY'"):
         check_locale("xx_YY")
+
+
+def test_docs_metrics_lists_every_metric_in_peoples_words_as_the_code_says() -> None:
+    from pathlib import Path
+
+    from pmo_bot.wording import words_table
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert words_table() in doc, "regenerate the table in docs/metrics.md from pmo_bot.wording.words_table()"
