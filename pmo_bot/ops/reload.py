@@ -23,19 +23,19 @@ from pmo_bot.config import Settings, find_config_file
 from pmo_bot.errors import ConfigError
 from pmo_bot.ops import metrics
 from pmo_bot.ops.lease import process_alive
+from pmo_bot.ops.refused import RELOAD_JOB, notes, refused
 from pmo_bot.rules import loader
 from pmo_bot.store import Store
 
 log = logs.get_logger(__name__)
 
-RELOAD_JOB = "reload"
+__all__ = ["RELOAD_JOB", "LiveSettings", "current_problems", "template_problems"]
 
 
 def current_problems(store: Store) -> list[str]:
     """Problems of the rule, template and config files on disk that a running daemon refused to load (empty
-    when the files in use are the ones on disk). For ``pmo-bot runs`` and the weekly report."""
-    state = store.jobs.get(RELOAD_JOB)
-    return [str(p) for p in state.notes.get("problems", [])] if state else []
+    when the files in use are the ones on disk). For ``pmo-bot runs``; the report reads ``refused`` directly."""
+    return list(refused(store).problems)
 
 
 def _files(root: Path | None) -> Iterator[Path]:
@@ -169,7 +169,7 @@ class LiveSettings:
             return
         try:
             at = self._clock()
-            self._store.jobs.note(RELOAD_JOB, {"problems": problems, "at": at.isoformat()} if problems else {}, at)
+            self._store.jobs.note(RELOAD_JOB, notes(refused(self._store), problems, at), at)
         except Exception as error:  # the database being down must not stop the reload
             log.warning("reload_note_failed", error=logs.redact_text(str(error)))
 

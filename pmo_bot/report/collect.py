@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pmo_bot.config import Settings
 from pmo_bot.errors import UsageError
+from pmo_bot.ops.refused import refused
 from pmo_bot.report import archive
 from pmo_bot.report.inputs import ReportInputs
 from pmo_bot.rules.loader import Bundle
@@ -45,6 +46,7 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
     history = {scope: tuple(store.snapshots.history(scope, week)) for scope in scopes}
     jira_url = (settings.jira_url or "").rstrip("/")
     earlier = store.reports.before(week)
+    rejected = refused(store)
     return ReportInputs(
         week=week,
         today=day,
@@ -60,5 +62,7 @@ def collect(store: Store, bundle: Bundle, settings: Settings, week: str, now: da
         top_n=settings.report_top_n,
         epic_order=settings.report_epic_order,
         locale=settings.locale,
+        refused_files=rejected.problems,
+        refused_since=rejected.since,
         previous=archive.load_state(earlier.state, earlier.week) if earlier is not None else None,
     )

@@ -332,6 +332,14 @@ class Changes:
 
 
 @dataclass(frozen=True, slots=True)
+class RefusedFiles:
+    """Rule, template or config files the daemon refused to reload: it keeps running the last valid set."""
+
+    problems: tuple[str, ...]  # "rules/budget.yaml:12:3: what was expected", as ``pmo-bot runs`` shows them
+    since: datetime | None  # the first refusal since the files were last valid
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioReport:
     week: str
     today: date
@@ -353,6 +361,7 @@ class PortfolioReport:
     definitions: tuple[Definition, ...]
     changes: Changes | None = None  # none for the first published week
     locale: str = "en"  # how numbers are written (``locale`` setting); stored with the week, so it renders alike
+    refused_files: RefusedFiles | None = None  # none when the files on disk are the ones in use
 
     def listings(self) -> tuple[Listing[object], ...]:
         """Every cut list, for the CSV attachments."""

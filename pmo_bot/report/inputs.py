@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pmo_bot.domain import Item
 from pmo_bot.report.weekstate import WeekState
@@ -33,3 +33,5 @@ class ReportInputs:
     previous: WeekState | None = None  # the last published week before this one, for "what changed"
     epic_order: str = "money"  # epics at risk: "money" (at stake, then severity) or "severity" (then money)
     locale: str = "en"  # how the page writes numbers and dates (pmo_bot.wording)
+    refused_files: tuple[str, ...] = ()  # problems of rule/template/config files the daemon refused to reload
+    refused_since: datetime | None = None  # the first of those refusals

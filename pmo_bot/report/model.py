@@ -20,6 +20,7 @@ from pmo_bot.report.context import (
     Headline,
     PortfolioReport,
     ProjectRow,
+    RefusedFiles,
     StatusGroup,
     TypeCount,
 )
@@ -64,6 +65,7 @@ def build(inputs: ReportInputs, policy: RagPolicy | None = None) -> tuple[Portfo
         rules=followup.rules(facts),
         definitions=definitions(policy),
         locale=inputs.locale,
+        refused_files=RefusedFiles(inputs.refused_files, inputs.refused_since) if inputs.refused_files else None,
     )
     state = changes.week_state(facts, report)
     found = changes.changes(inputs.previous, state, inputs.jira_browse_url)

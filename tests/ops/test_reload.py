@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 from pmo_bot.cli import app
 from pmo_bot.config import load_settings
 from pmo_bot.ops import metrics
+from pmo_bot.ops.refused import Refused, notes, refused
 from pmo_bot.ops.reload import LiveSettings, current_problems
 from pmo_bot.rules import loader
 from pmo_bot.store import open_store
@@ -63,6 +65,13 @@ def test_valid_changes_apply_and_invalid_ones_keep_the_last_good_set(workdir: Pa
         assert "unknown key 'metrik' (did you mean 'metric'?)" in live.problems[0]
         assert metrics.RULE_FILE_ERRORS._value.get() == len(live.problems)
         assert current_problems(store) == live.problems  # what `runs` and the weekly report show
+        first_refusal = refused(store).since
+        assert first_refusal is not None
+
+        _touch(alignment, broken.replace("severity: error", "severity: eror", 1))  # still invalid, differently
+        assert live.poll() is False
+        assert refused(store).problems == tuple(live.problems)
+        assert refused(store).since == first_refusal  # "refused since" the first bad edit, not the latest
 
         listed = CliRunner().invoke(app, ["runs"])
         assert listed.exit_code == 0, listed.output
@@ -73,6 +82,7 @@ def test_valid_changes_apply_and_invalid_ones_keep_the_last_good_set(workdir: Pa
         assert live.poll() is True
         assert live.problems == []
         assert current_problems(store) == []
+        assert refused(store) == Refused((), None)
         assert metrics.RULE_FILE_ERRORS._value.get() == 0
     finally:
         live.close()
@@ -125,3 +135,12 @@ def test_snapshots_of_killed_processes_are_removed(workdir: Path) -> None:
     finally:
         live.close()
     assert not live.settings.rules_dir.exists()
+
+
+def test_the_first_refusal_time_is_kept_while_the_files_stay_invalid() -> None:
+    first = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    recorded = notes(Refused((), None), ["rules/a.yaml:1:1: bad"], first)
+    assert recorded["since"] == first.isoformat()
+    later = notes(Refused(("rules/a.yaml:1:1: bad",), first), ["rules/a.yaml:2:1: worse"], first + timedelta(hours=1))
+    assert (later["problems"], later["since"]) == (["rules/a.yaml:2:1: worse"], first.isoformat())
+    assert notes(Refused(("rules/a.yaml:1:1: bad",), first), [], first + timedelta(hours=2)) == {}
