@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from pmo_bot.cli import app
@@ -16,6 +17,9 @@ from pmo_bot.config import load_settings
 from pmo_bot.ops import metrics
 from pmo_bot.ops.refused import Refused, notes, refused
 from pmo_bot.ops.reload import LiveSettings, current_problems
+from pmo_bot.report.collect import collect
+from pmo_bot.report.model import build_report
+from pmo_bot.report.render import render_storage
 from pmo_bot.rules import loader
 from pmo_bot.store import open_store
 from tests.e2e.conftest import REPO
@@ -73,6 +77,14 @@ def test_valid_changes_apply_and_invalid_ones_keep_the_last_good_set(workdir: Pa
         assert refused(store).problems == tuple(live.problems)
         assert refused(store).since == first_refusal  # "refused since" the first bad edit, not the latest
 
+        # The next weekly report is built from the last good set and names the refused files.
+        report = build_report(collect(store, loader.load([live.settings.rules_dir]), live.settings, "2026-W48",
+                                      datetime.now(UTC)))  # fmt: skip
+        page = render_storage(report, {})
+        assert "Rule, template or config files refused since" in page
+        assert escape(live.problems[0]) in page
+        assert "keeps running the last valid rules" in page
+
         listed = CliRunner().invoke(app, ["runs"])
         assert listed.exit_code == 0, listed.output
         assert "rejected" in listed.stdout
@@ -83,6 +95,9 @@ def test_valid_changes_apply_and_invalid_ones_keep_the_last_good_set(workdir: Pa
         assert live.problems == []
         assert current_problems(store) == []
         assert refused(store) == Refused((), None)
+        cleared = build_report(collect(store, loader.load([live.settings.rules_dir]), live.settings, "2026-W48",
+                                       datetime.now(UTC)))  # fmt: skip
+        assert "files refused" not in render_storage(cleared, {})
         assert metrics.RULE_FILE_ERRORS._value.get() == 0
     finally:
         live.close()

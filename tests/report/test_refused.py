@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pmo_bot.config import Settings
 from pmo_bot.ops.refused import RELOAD_JOB, Refused, notes
+from pmo_bot.report import archive
 from pmo_bot.report.collect import collect
 from pmo_bot.report.model import build_report
 from pmo_bot.report.render import render_html, render_storage
@@ -75,3 +77,13 @@ def test_collect_reads_what_the_reload_recorded(tmp_path: Path) -> None:
         inputs = collect(store, bundle, settings, "2026-W48", now)
     assert inputs.refused_files == (PROBLEM,)
     assert inputs.refused_since == SINCE
+
+
+def test_a_past_week_shows_the_notice_it_was_published_with() -> None:
+    report = build_report(builders.inputs(refused_files=(PROBLEM,), refused_since=SINCE))
+    stored = archive.load_report(json.loads(json.dumps(archive.dump_report(report))), "2026-W48")
+    assert stored.refused_files == report.refused_files
+    assert render_storage(stored, CHARTS) == render_storage(report, CHARTS)
+    older = archive.dump_report(build_report(builders.inputs()))
+    del older["report"]["refused_files"]  # a snapshot stored before the field existed
+    assert archive.load_report(older, "2026-W47").refused_files is None
