@@ -27,6 +27,14 @@ def clean(text: str) -> str:
     return neutralise(_ILLEGAL.sub("", text))
 
 
+_OWN_JOINER = re.compile("(?<=[-\u2212])\u2060")  # what ``nobreak`` puts after a hyphen or minus
+
+
+def clean_keeping_joiners(text: str) -> str:
+    """``clean`` for text the report built: the word joiners ``nobreak`` placed after hyphens stay."""
+    return "\u2060".join(clean(part) for part in _OWN_JOINER.split(text))
+
+
 def _finite(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

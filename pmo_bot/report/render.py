@@ -52,11 +52,17 @@ def packaged_dir() -> Path:
     return Path(str(files("pmo_bot") / "_data" / "report_templates"))
 
 
+def _nobreak(value: Any) -> Markup:
+    """``numbers.nobreak`` on cleaned, escaped text: untrusted text loses its own invisible characters first."""
+    escaped = Markup.escape(numbers.clean(str(value)))
+    return Markup(numbers.nobreak(str(escaped)))  # noqa: S704 - escaped above; adds joiners and no-break spaces
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return numbers.DASH
-    if isinstance(value, Markup):
-        return Markup(numbers.clean(str(value)))  # noqa: S704 - removing characters never creates markup
+    if isinstance(value, Markup):  # our filters' and macros' output: keeps the word joiners nobreak put there
+        return Markup(numbers.clean_keeping_joiners(str(value)))  # noqa: S704 - removing characters adds no markup
     if isinstance(value, str):
         return numbers.clean(value)
     return value
@@ -126,7 +132,7 @@ def environment(templates_dir: Path | None = None) -> ImmutableSandboxedEnvironm
         points=numbers.points,
         day=_day,
         cdata=cdata,
-        nobreak=numbers.nobreak,
+        nobreak=_nobreak,
     )
     env.globals["plural"] = numbers.plural
     return env

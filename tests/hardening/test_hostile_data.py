@@ -186,7 +186,7 @@ def test_weekly_page_and_preview_keep_their_structure(name: str, plain_report: A
     assert {t for t, _ in _storage_shape(body)} == {t for t, _ in _storage_shape(render_storage(plain_report, CHARTS))}
     macros = set(re.findall(r'<ac:structured-macro ac:name="([^"]+)"', body))
     assert "html" not in macros
-    assert is_neutral(body)
+    assert is_neutral(_without_own_joiners(body))
     html = render_html(report, CHARTS)
     plain_html = _elements(render_html(plain_report, CHARTS))
     hostile_html = _elements(html)
@@ -194,11 +194,17 @@ def test_weekly_page_and_preview_keep_their_structure(name: str, plain_report: A
     assert not [attrs for _, attrs in hostile_html.found if EVIL in str(attrs)]
     assert not any(key.startswith("on") for _, attrs in hostile_html.found for key, _ in attrs)
     assert html.count("<script") == render_html(plain_report, CHARTS).count("<script")
-    assert is_neutral(html)
+    assert is_neutral(_without_own_joiners(html))
     index = render_index([IndexEntry("2026-W48", "Portfolio report " + text)], report)
     plain_index = render_index([IndexEntry("2026-W48", "Portfolio report")], plain_report)
     assert [t for t, _ in _storage_shape(index)] == [t for t, _ in _storage_shape(plain_index)]
-    assert is_neutral(index)
+    assert is_neutral(_without_own_joiners(index))
+
+
+def _without_own_joiners(page: str) -> str:
+    """The page less the word joiners the report itself puts after hyphens to keep keys and dates on one line
+    (untrusted text loses its own before they are added)."""
+    return page.replace("-\u2060", "-").replace("\u2212\u2060", "\u2212")
 
 
 def test_neutralise_keeps_ordinary_text_of_every_script() -> None:
@@ -239,4 +245,4 @@ def test_hostile_summaries_end_to_end(flavor_fixture: str, request: pytest.Fixtu
         else:
             assert f"|http://{EVIL}/]" not in body
             assert re.search(r"(?<!\\)\{(panel|html)", body) is None
-            assert is_neutral(body)
+            assert is_neutral(_without_own_joiners(body))
