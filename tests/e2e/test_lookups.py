@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from pmo_bot.atlassian.jira import JiraClient
 from pmo_bot.comments import writer
 from pmo_bot.config import Settings
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
-from pmo_bot.store.comments import BotComments
 from pmo_bot.store.records import FindingStatus
 from tests.e2e.conftest import SiteReader, settings_for
 from tests.e2e.runs import check
@@ -78,17 +78,18 @@ def test_a_run_that_dies_after_a_create_makes_the_next_one_look_and_adopt(
     (target,) = _compliant_assigned(settings, 1)
     reader.edit(target, {"assignee": None})
 
-    real = BotComments.record
+    real = JiraClient.add_comment
 
-    def dies(self: BotComments, issue_key: str, *args: object, **kwargs: object) -> object:
+    def dies(self: JiraClient, issue_key: str, *args: object, **kwargs: object) -> object:
+        created = real(self, issue_key, *args, **kwargs)  # type: ignore[arg-type]
         if issue_key == target:
             raise SystemExit("killed between the create and its record")
-        return real(self, issue_key, *args, **kwargs)  # type: ignore[arg-type]
+        return created
 
-    monkeypatch.setattr(BotComments, "record", dies)
+    monkeypatch.setattr(JiraClient, "add_comment", dies)
     with pytest.raises(SystemExit):
         check(settings)
-    monkeypatch.setattr(BotComments, "record", real)
+    monkeypatch.setattr(JiraClient, "add_comment", real)
     assert len(reader.bot_comments(target)) == 1  # created, but neither recorded nor in the property
 
     lookups.clear()
