@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help demo test lint typecheck unit bench screenshot clean install-check
+.PHONY: help demo test test-slow lint typecheck unit bench screenshot clean install-check
 
 help:
 	@echo "make demo   - run pmo-bot against the embedded, seeded sandbox"
-	@echo "make test   - lint, type checks and the full test suite"
+	@echo "make test   - lint, type checks and the test suite but the slow proof suites (under 10 minutes)"
+	@echo "make test-slow - the slow proof suites (crash, secrets, concurrency, demo sweeps); CI runs them too"
 	@echo "make lint   - ruff (lint + format check) and mypy --strict"
 	@echo "make bench  - the check cycle next to reference clients: time, CPU, requests, memory (not asserted in tests)"
 	@echo "make install-check - the wheel in a clean venv, as the Dockerfile installs it: --help, doctor, serve"
@@ -32,7 +33,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m 'not slow' $(PYTEST_ARGS)
+
+# The suites marked slow (real processes killed, daemons racing, every output searched for secrets): run by CI.
+test-slow: $(STAMP)
+	$(BIN)/pytest -n 2 -m slow $(PYTEST_ARGS)
 
 test: lint unit
 
