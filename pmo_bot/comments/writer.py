@@ -151,18 +151,7 @@ class CommentWriter:
     def _disown(self, key: str) -> None:
         """Forget the comment of ``key`` in the store and in the issue property, so no later run acts on it."""
         self.store.comments.forget(key)
-        value = {
-            "commentId": None,
-            "state": CommentState.DELETED.value,
-            "written": self.today.isoformat(),
-            "version": 1,
-        }
-        try:
-            self.jira.set_issue_property(key, STATE_PROPERTY, value)
-        except AuthError:
-            raise
-        except RemoteError as error:
-            log.warning("state_property_failed", issue_key=key, error=str(error))
+        self._save_state(key, {"commentId": None, "state": CommentState.DELETED.value})
 
     def _is_own(self, key: str, comment_id: str) -> bool:
         """The comment exists, the bot wrote it and it carries the bot's marker."""
@@ -212,15 +201,13 @@ class CommentWriter:
         self.store.comments.record(
             key, comment_id, fingerprint=fingerprint, body_hash=body_hash(body), state=state, now=self.clock()
         )
-        value = {
-            "commentId": comment_id,
-            "fingerprint": fingerprint,
-            "state": state.value,
-            "written": self.today.isoformat(),
-            "version": 1,
-        }
+        self._save_state(key, {"commentId": comment_id, "fingerprint": fingerprint, "state": state.value})
+
+    def _save_state(self, key: str, value: dict[str, Any]) -> None:
+        """The ``pmo-bot.state`` issue property; a failure to write it is logged, not fatal (the store has it)."""
+        stamped = {**value, "written": self.today.isoformat(), "version": 1}
         try:
-            self.jira.set_issue_property(key, STATE_PROPERTY, value)
+            self.jira.set_issue_property(key, STATE_PROPERTY, stamped)
         except AuthError:
             raise
         except RemoteError as error:
