@@ -17,14 +17,11 @@ from pmo_bot.wording import DEFAULT_LOCALE, Numbers
 DASH = "–"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
-# XML 1.0 forbids C0 controls except tab/newline/return, lone surrogates and U+FFFE/U+FFFF; C1 controls are
-# allowed but invisible, so they go too.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
 
 def clean(text: str) -> str:
-    """Untrusted text without the characters XML cannot carry, nor bidi overrides and other invisible ones."""
-    return neutralise(_ILLEGAL.sub("", text))
+    """Untrusted text without the characters XML cannot carry, nor bidi overrides and other invisible ones
+    (``neutralise`` removes both kinds)."""
+    return neutralise(text)
 
 
 _OWN_JOINER = re.compile("(?<=[-\u2212])\u2060")  # what ``nobreak`` puts after a hyphen or minus
