@@ -1,7 +1,9 @@
 """Fault injection: seeded, reproducible 429s, 5xx, latency, dropped connections and per-issue write limits.
 
 Decisions are pure: ``FaultInjector.decide`` draws from its own ``random.Random(seed)`` a fixed number of times
-per matching request, so the same request sequence always meets the same faults.
+per matching request, so the same request sequence always meets the same faults. Where several 429 reasons or
+drop modes are configured, the one served is read from the same draw that chose the fault (its position within
+the fault's share), so listing more of them never shifts the sequence.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 RateLimitReason = Literal["jira-burst-based", "jira-per-issue-on-write", "jira-quota-tenant-based"]
 DropMode = Literal["before-apply", "after-apply"]
+PER_ISSUE_REASON = "jira-per-issue-on-write"
+_Choice = TypeVar("_Choice")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 # Jira Cloud's per-issue write limits: (writes, window seconds).
@@ -33,18 +37,28 @@ class FaultSettings(BaseModel):
 
     seed: int = 0
     rate_429: float = Field(0.0, ge=0, le=1)
-    reason_429: RateLimitReason = "jira-burst-based"
+    # One reason, or several to draw from. Drawn, the per-issue reason goes only where Jira sends it: to writes
+    # to an issue (alone, it is served wherever the other settings match, as before).
+    reason_429: RateLimitReason | Annotated[tuple[RateLimitReason, ...], Field(min_length=1)] = "jira-burst-based"
     retry_after: int = Field(1, ge=0)
     rate_500: float = Field(0.0, ge=0, le=1)
     rate_502: float = Field(0.0, ge=0, le=1)
     rate_503: float = Field(0.0, ge=0, le=1)
     latency_ms: int = Field(0, ge=0)
     drop_rate: float = Field(0.0, ge=0, le=1)
-    drop_mode: DropMode = "after-apply"
+    drop_mode: DropMode | Annotated[tuple[DropMode, ...], Field(min_length=1)] = "after-apply"
     per_issue_write_limits: bool = False
     search_lag_seconds: float = Field(0.0, ge=0)
     methods: tuple[str, ...] = ()  # empty: every method
     path_pattern: str | None = None  # a regular expression searched in the path; None: every path
+
+    @property
+    def reasons_429(self) -> tuple[RateLimitReason, ...]:
+        return (self.reason_429,) if isinstance(self.reason_429, str) else self.reason_429
+
+    @property
+    def drop_modes(self) -> tuple[DropMode, ...]:
+        return (self.drop_mode,) if isinstance(self.drop_mode, str) else self.drop_mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,15 @@ class FaultDecision:
 
 
 NO_FAULT = FaultDecision()
+
+
+def _pick(choices: tuple[_Choice, ...], position: float) -> _Choice:
+    """The choice at ``position`` in [0, 1): uniform over ``choices`` when the position is."""
+    return choices[min(int(position * len(choices)), len(choices) - 1)]
+
+
+def _is_issue_write(method: str, path: str) -> bool:
+    return method.upper() in WRITE_METHODS and _ISSUE_WRITE_PATH.match(path) is not None
 
 
 def _rate_limit_headers(retry_after: int, reason: str, limit: int, now: datetime) -> tuple[tuple[str, str], ...]:
@@ -122,18 +145,24 @@ class FaultInjector:
             (502, settings.rate_502),
             (503, settings.rate_503),
         ):
+            if error_draw < threshold + rate:
+                return self._error(status, latency, now, (error_draw - threshold) / rate, method, path)
             threshold += rate
-            if error_draw < threshold:
-                return self._error(status, latency, now)
         if drop_draw < settings.drop_rate:
-            return FaultDecision(latency=latency, drop=settings.drop_mode)
+            return FaultDecision(latency=latency, drop=_pick(settings.drop_modes, drop_draw / settings.drop_rate))
         return FaultDecision(latency=latency) if latency else NO_FAULT
 
-    def _error(self, status: int, latency: float, now: datetime) -> FaultDecision:
+    def _error(
+        self, status: int, latency: float, now: datetime, position: float, method: str, path: str
+    ) -> FaultDecision:
         settings = self._settings
         if status == 429:
-            headers = _rate_limit_headers(settings.retry_after, settings.reason_429, 100, now)
-            return FaultDecision(latency, 429, headers, settings.reason_429)
+            reasons = settings.reasons_429
+            if len(reasons) > 1 and not _is_issue_write(method, path):
+                reasons = tuple(r for r in reasons if r != PER_ISSUE_REASON) or reasons
+            reason = _pick(reasons, position)
+            headers = _rate_limit_headers(settings.retry_after, reason, 100, now)
+            return FaultDecision(latency, 429, headers, reason)
         if status == 503:
             return FaultDecision(latency, 503, (("Retry-After", str(settings.retry_after)),))
         return FaultDecision(latency, status)
@@ -152,7 +181,7 @@ class FaultInjector:
             recent = [s for s in stamps if now - s < window]
             if len(recent) >= limit:
                 retry_after = max(1, round(window - (now - recent[0]) + 0.5))
-                headers = _rate_limit_headers(retry_after, "jira-per-issue-on-write", limit, datetime.now(UTC))
-                return FaultDecision(0.0, 429, headers, "jira-per-issue-on-write")
+                headers = _rate_limit_headers(retry_after, PER_ISSUE_REASON, limit, datetime.now(UTC))
+                return FaultDecision(0.0, 429, headers, PER_ISSUE_REASON)
         stamps.append(now)
         return None

@@ -17,7 +17,8 @@ class LoggedRequest:
     query: str
     status: int
     duration_ms: float
-    fault: str | None = None  # "429", "503", "drop-before", "drop-after", "latency"... when one was injected
+    # "429", "503", "drop-before", "drop-after", "latency", "search-lag" (an issue seen as before a write)...
+    fault: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

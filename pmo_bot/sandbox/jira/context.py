@@ -112,6 +112,13 @@ class JiraCtx:
         return data
 
 
+def _label_search_lag(request: Request) -> None:
+    """The request log names a search answered from a lagging index, unless another fault was served."""
+    labels = request.scope.setdefault("state", {})
+    if labels.get("fault") in (None, "latency"):
+        labels["fault"] = "search-lag"
+
+
 def endpoint(sandbox: Sandbox, handler: Handler) -> Endpoint:
     async def run(request: Request) -> Response:
         body = await request.body()
@@ -121,10 +128,14 @@ def endpoint(sandbox: Sandbox, handler: Handler) -> Endpoint:
             state.search_lag = sandbox.faults.settings.search_lag_seconds
             if request.method in WRITE_METHODS and "key" in request.path_params:
                 state.freeze(state.issue(str(request.path_params["key"])), ctx.now)
+            lagged = state.lagged_views
             try:
                 return handler(ctx)
             except JiraHttpError as error:
                 return error.response()
+            finally:
+                if state.lagged_views != lagged:
+                    _label_search_lag(request)
 
     run.__name__ = handler.__name__
     return run

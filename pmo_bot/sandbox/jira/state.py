@@ -63,6 +63,7 @@ class JiraState:
         # Eventual consistency of search: issue id -> (visible from, what search shows until then; None = hidden)
         self.search_lag = 0.0
         self.stale: dict[int, tuple[datetime, Issue | None]] = {}
+        self.lagged_views = 0  # how often search saw an issue as it was before a write (or not yet at all)
         self.search_results = ResultStore()
         self.bot = self._add_user(account_id_for(self.login), self.login, "PMO Bot", self.login)
 
@@ -214,6 +215,7 @@ class JiraState:
         if entry[0] <= now:
             del self.stale[issue.id]
             return issue
+        self.lagged_views += 1
         return entry[1]
 
     # -- writes -------------------------------------------------------------------------------------------
