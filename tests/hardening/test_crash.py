@@ -128,7 +128,12 @@ class Wiki:
         self.api = f"{site.confluence_url}/rest/api"
 
     def pages(self) -> list[dict[str, Any]]:
-        params = {"spaceKey": "PMO", "type": "page", "limit": 200, "expand": "body.storage,ancestors"}
+        params: dict[str, str | int] = {
+            "spaceKey": "PMO",
+            "type": "page",
+            "limit": 200,
+            "expand": "body.storage,ancestors",
+        }
         return list(self.http.get(f"{self.api}/content", params=params, timeout=10).json()["results"])
 
     def attachments(self, page_id: str) -> list[str]:
