@@ -48,7 +48,9 @@ NETWORK_ERRORS: tuple[type[Exception], ...] = (
     requests.exceptions.ChunkedEncodingError,
 )
 # POSTs that only read, and so may be repeated after an ambiguous failure.
-_READ_ONLY_POST = re.compile(r"/(search(/jql)?|search/approximate-count|comment/list|worklog/list)/?$")
+_READ_ONLY_POST = re.compile(
+    r"/(search(/jql)?|search/approximate-count|comment/list|worklog/list|changelog/bulkfetch)/?$"
+)
 _ISSUE_IN_PATH = re.compile(r"/issue/([A-Za-z][A-Za-z0-9_]*-\d+|\d+)(?:/|$)")
 _ID_SEGMENT = re.compile(r"(?<!/api)/(?:\d+|[A-Za-z][A-Za-z0-9_]*-\d+)(?=/|$)")
 

@@ -34,7 +34,7 @@ from tests.e2e.runs import (
 )
 
 PROJECT = "CRM"  # one demo project: ~135 issues, ~8 of them non-compliant, so each run takes about a second
-READS = r"/(search(/jql)?|serverInfo|myself|field|project)$"
+READS = r"/(search(/jql)?|changelog/bulkfetch|serverInfo|myself|field|project)$"
 COMMENT_AND_PROPERTY_WRITES = r"/issue/[^/]+/(comment|properties)"
 
 
