@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -42,11 +43,32 @@ class Waits:
         time.sleep(seconds)
 
 
+class VirtualTime(Waits):
+    """The bot's pacing clock, moved forward by each pause instead of sleeping through it: a storm's hundreds of
+    ``Retry-After`` pauses pass at once, each still taken on the bot's clock and recorded. The sandbox does not
+    enforce ``Retry-After``, so only the test's duration differs from waiting for real."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        return time.monotonic() + self._skipped
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.seconds.append(seconds)
+            self._skipped += max(seconds, 0.0)
+
+
 def fast_session(settings: Settings, waits: Waits | None = None) -> PoliteSession:
-    """The production session with a short backoff base (50 ms instead of 2 s); ``Retry-After`` still rules."""
+    """The production session with a short backoff base (50 ms instead of 2 s); ``Retry-After`` still rules.
+    With ``VirtualTime``, pauses pass on its clock without sleeping."""
     sleep = waits.sleep if waits is not None else time.sleep
+    clock = waits.clock if isinstance(waits, VirtualTime) else time.monotonic
     return PoliteSession(
-        Throttle(rate=settings.request_rate, sleep=sleep),
+        Throttle(rate=settings.request_rate, clock=clock, sleep=sleep),
         policy=RetryPolicy(max_retries=settings.max_retries, base_delay=0.05, max_delay=2.0),
         timeout=settings.request_timeout_seconds,
     )
