@@ -115,7 +115,8 @@ def sync(
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
 
-    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot)
+    known = store.items.states_in(options.projects) if due_full else None  # one query, not one per page
+    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, known)
     fields = search_fields(fmap.request_fields(), jira.flavor)  # Data Center: with the comments (history.py)
     search = jira.search(jql, fields, expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
     for page in one_page_ahead(search):
