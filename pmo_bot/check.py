@@ -224,6 +224,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             full=options.full,
             overlap_minutes=settings.sync_overlap_minutes,
             full_every_hours=settings.full_sync_every_hours,
+            search_streams=settings.concurrent_searches,
         ),
         fmap,
         run_id=run_id,

@@ -154,14 +154,6 @@ class Items:
         with self._db.session() as session:
             return session.exec(select(func.count()).where(col(ItemRow.deleted).is_(False))).one()
 
-    def live_keys(self, projects: Collection[str] = ()) -> set[str]:
-        """Keys of the items not deleted (of ``projects``, when given)."""
-        query = select(ItemRow.key).where(col(ItemRow.deleted).is_(False))
-        if projects:
-            query = query.where(col(ItemRow.project).in_(list(projects)))
-        with self._db.session() as session:
-            return set(session.exec(query))
-
     def links(self, projects: Collection[str] = ()) -> dict[str, str | None]:
         """Key -> parent key of the items not deleted: the hierarchy, without the snapshots."""
         query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.deleted).is_(False))
