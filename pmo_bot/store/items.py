@@ -156,11 +156,12 @@ class Items:
 
     def links(self, projects: Collection[str] = ()) -> dict[str, str | None]:
         """Key -> parent key of the items not deleted: the hierarchy, without the snapshots."""
-        query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.deleted).is_(False))
+        items = table("items").c
+        query = sa_select(items.key, items.parent_key).where(items.deleted.is_(False))
         if projects:
-            query = query.where(col(ItemRow.project).in_(list(projects)))
-        with self._db.session() as session:
-            return dict(session.exec(query).all())
+            query = query.where(items.project.in_(list(projects)))
+        with self._db.session() as session:  # without the ORM: every item's row, on every run
+            return dict(session.connection().execute(query).all())
 
     def projects_of(self, keys: Collection[str]) -> dict[str, str]:
         """Key -> project of these items (deleted ones too)."""

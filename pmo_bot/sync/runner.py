@@ -163,8 +163,10 @@ def sync(
     if not due_full and mark is not None and mark.last_updated is not None:
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
-    # One search per project when several are searched at once, else one for all (the fewest pages).
-    parts = [[p] for p in sorted(options.projects)] if options.search_streams > 1 else [options.projects]
+    # A full sync searches each project apart, several at once; an incremental one, which brings few issues, asks
+    # once for all (the fewest requests).
+    at_once = options.search_streams if due_full else 1
+    parts = [[p] for p in sorted(options.projects)] if at_once > 1 else [options.projects]
     fields = search_fields(fmap.request_fields(), jira.flavor)  # Data Center: with the comments (history.py)
     streams = [
         jira.search(
@@ -176,7 +178,7 @@ def sync(
         for part in parts
     ]
     totals: dict[int, int | None] = {}  # by stream, from its first page (Data Center)
-    with fetched_ahead(streams, min(options.search_streams, len(streams))) as pages_in:
+    with fetched_ahead(streams, min(at_once, len(streams))) as pages_in:
         # Read while the first pages are fetched: one query, not one per page.
         known = store.items.states_in(options.projects) if due_full else None
         pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, known)
