@@ -102,6 +102,7 @@ class CheckSummary:
                 "bot_only": self.sync.bot_only,
                 "deleted": self.sync.deleted,
                 "skipped": dict(self.sync.skipped),
+                "seconds": round(self.sync.seconds, 3),
             },
             "coverage": {
                 "items_checked": self.items_checked,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -54,6 +55,7 @@ class SyncReport:
     states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # issue key -> pmo-bot.state property
     fetched_keys: frozenset[str] = frozenset()  # the issues this sync fetched (their ``states`` are known)
     new_keys: frozenset[str] = frozenset()  # fetched issues the store did not know before
+    seconds: float = 0.0  # how long the sync took, searches included
 
 
 def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
@@ -150,6 +152,7 @@ def sync(
 
     Each page goes to the store as it arrives (nothing holds the raw JSON of the whole portfolio); an issue whose
     raw JSON hashes as when it was last stored is neither normalised nor written."""
+    started = time.monotonic()
     scope = scope_key(options, fmap)
     mark = store.watermarks.get(scope)
     due_full = (
@@ -214,6 +217,7 @@ def sync(
         states=pages.states,
         fetched_keys=frozenset(pages.seen),
         new_keys=frozenset(pages.new_keys),
+        seconds=time.monotonic() - started,
     )
     log.info(
         "sync_finished",
