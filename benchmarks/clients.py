@@ -115,6 +115,7 @@ def bot(spec: dict[str, Any]) -> int:
     summary, _ = check_job(load_settings(None, env=env), CheckOptions(full=bool(spec.get("full"))))
     done = summary.as_dict()
     DETAILS.update(sync=done["sync"]["kind"], changed=done["sync"]["changed"], evaluation=done.get("evaluation"))
+    DETAILS["sync_s"] = done["sync"]["seconds"]
     DETAILS["comment_writes"] = sum(summary.writes_done.values())
     return summary.items_checked
 

@@ -8,7 +8,7 @@ pass fakes or sandbox-backed adapters. Failures of single items are counted and 
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -102,6 +102,7 @@ class CheckSummary:
                 "bot_only": self.sync.bot_only,
                 "deleted": self.sync.deleted,
                 "skipped": dict(self.sync.skipped),
+                "seconds": round(self.sync.seconds, 3),
             },
             "coverage": {
                 "items_checked": self.items_checked,
@@ -224,6 +225,7 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             full=options.full,
             overlap_minutes=settings.sync_overlap_minutes,
             full_every_hours=settings.full_sync_every_hours,
+            search_streams=settings.concurrent_searches,
         ),
         fmap,
         run_id=run_id,
@@ -262,11 +264,12 @@ def _check(deps: CheckDeps, options: CheckOptions, run_id: int, started: float) 
             for scope, numbers in evaluation.weekly.items():
                 store.snapshots.record(iso_week(today), scope, numbers, now)
     if not options.baseline:
-        by_issue: dict[str, list[Finding]] = defaultdict(list)
-        for key in keys:  # every evaluated issue is planned, so that a fixed one gets its comment resolved
-            by_issue[key] = []
+        # Planned: the issues in scope with findings or with a comment of the bot's (so that a fixed one gets its
+        # comment resolved); the others have nothing to say.
+        in_scope = frozenset(keys)
+        by_issue: dict[str, list[Finding]] = {key: [] for key in existing if key in in_scope}
         for finding in findings:
-            by_issue[finding.item_key].append(finding)
+            by_issue.setdefault(finding.item_key, []).append(finding)
         suppressed = store.findings.baselined() if settings.baseline_new_only else frozenset()
         policy = CommentPolicy(
             resolved_comment=settings.resolved_comment,

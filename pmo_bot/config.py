@@ -128,6 +128,7 @@ class Settings(BaseSettings):
     full_sync_every_hours: float = Field(default=24.0, gt=0)
     sync_overlap_minutes: int = Field(default=5, ge=2)
     request_rate: float = Field(default=10.0, gt=0)
+    concurrent_searches: int = Field(default=4, ge=1, le=16)  # projects searched at once by the sync
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
     baseline_new_only: bool = True

@@ -1,5 +1,6 @@
 """Commands import only what they use: ``pmo-bot --help`` and ``check`` never load the sandbox, the report's
-charts (matplotlib) or the web stack. Checked in a fresh interpreter (``sys.modules``), not by timing."""
+charts (matplotlib), the web stack or Alembic (a current database is recognised without it). Checked in a fresh
+interpreter (``sys.modules``), not by timing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import pytest
 
 from pmo_bot.cli import COMMANDS, load_command
 
-HEAVY = ("matplotlib", "starlette", "uvicorn", "pmo_bot.sandbox", "pmo_bot.report.job", "pmo_bot.report.charts")
+HEAVY = (
+    "matplotlib",
+    "starlette",
+    "uvicorn",
+    "alembic",
+    "pmo_bot.sandbox",
+    "pmo_bot.report.job",
+    "pmo_bot.report.charts",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

@@ -130,6 +130,9 @@ def plan_comments(
     for key in sorted(findings_by_issue):
         findings = list(findings_by_issue[key])
         shown = visible_findings(findings, suppressed, policy.supersedes)
+        current = existing.get(key)
+        if not shown and current is None:
+            continue  # nothing shown and never commented: nothing to say (most issues: no comment rendered)
         held = 0 if shown else sum(1 for f in findings if not f.waived)  # open, not shown (audit, baseline)
         note = notes.get(key, IssueNotes())
         content = fit_content(
@@ -147,18 +150,15 @@ def plan_comments(
             held=held,
             numbers=policy.numbers,
         )
-        current = existing.get(key)
         refresh = False
-        if shown:
-            if current is None:
-                action = Action.CREATE
-            elif needs_update(current, content.fingerprint(), policy, today):
+        if current is None:
+            action = Action.CREATE  # findings shown (the others were skipped above)
+        elif shown:
+            if needs_update(current, content.fingerprint(), policy, today):
                 action = Action.UPDATE
                 refresh = not current.resolved and _same_findings(current.fingerprint, content.fingerprint())
             else:
                 action = Action.UNCHANGED
-        elif current is None:
-            continue  # nothing shown and never commented: nothing to say
         elif held and not note.fixed:
             action = Action.UNCHANGED  # still open, only no longer shown (mode switched to audit): left as it is
         elif policy.resolved_comment == "delete":

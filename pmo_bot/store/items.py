@@ -11,12 +11,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Text, bindparam, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select, update
 
 from pmo_bot.domain import Item
-from pmo_bot.store.codec import content_hash, item_from_json, item_to_json
+from pmo_bot.store.codec import content_hash, item_from_text, item_to_json
 from pmo_bot.store.db import Database, chunked, upsert
 from pmo_bot.store.models import FindingRow, ItemRow, table
 from pmo_bot.store.records import FindingStatus, ItemsUpserted, StoredState
@@ -41,6 +41,10 @@ def item_row(item: Item, snapshot: Mapping[str, Any], digest: str, raw_hash: str
         "deleted": False,
         "pending": True,
     }
+
+
+# The snapshot as stored text, decoded by pydantic in one pass (not by the driver into dicts first).
+_SNAPSHOT_TEXT = cast(col(ItemRow.snapshot), Text)
 
 
 class Items:
@@ -77,14 +81,20 @@ class Items:
     def states(self, keys: Collection[str]) -> dict[str, StoredState]:
         """The stored state of ``keys`` (deleted ones too); unknown keys are left out."""
         found: dict[str, StoredState] = {}
-        items = table("items").c
-        columns = (items.key, items.raw_hash, items.content_hash, items.updated, items.parent_key, items.deleted)
-        with self._db.session() as session:
-            for chunk in chunked(sorted(keys)):
-                query = sa_select(*columns).where(items.key.in_(chunk))
-                for key, raw, digest, updated, parent, deleted in session.connection().execute(query):
-                    found[key] = StoredState(raw, digest, updated, parent, deleted)
+        for chunk in chunked(sorted(keys)):
+            found.update(self._states_where(table("items").c.key.in_(chunk)))
         return found
+
+    def states_in(self, projects: Collection[str]) -> dict[str, StoredState]:
+        """The stored state of every item of ``projects`` (deleted ones too), in one query."""
+        return self._states_where(table("items").c.project.in_(list(projects)))
+
+    def _states_where(self, condition: Any) -> dict[str, StoredState]:
+        items = table("items").c
+        columns = (items.raw_hash, items.content_hash, items.updated, items.parent_key, items.deleted)
+        with self._db.session() as session:
+            rows = session.connection().execute(sa_select(items.key, *columns).where(condition)).all()
+        return {key: StoredState(*state) for key, *state in rows}
 
     def write(
         self,
@@ -109,57 +119,49 @@ class Items:
                 session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(pending=True))
 
     def get(self, key: str) -> Item | None:
-        with self._db.session() as session:
-            row = session.get(ItemRow, key)
-            return item_from_json(row.snapshot) if row is not None and not row.deleted else None
+        found = self.get_many([key])
+        return found[0] if found else None
 
     def get_many(self, keys: Collection[str]) -> list[Item]:
         """The stored (not deleted) snapshots of ``keys``, ordered by key; unknown keys are left out."""
         found: list[Item] = []
         with self._db.session() as session:
             for chunk in chunked(sorted(keys)):
-                query = select(ItemRow.snapshot).where(col(ItemRow.key).in_(chunk), col(ItemRow.deleted).is_(False))
-                found.extend(item_from_json(snapshot) for snapshot in session.exec(query.order_by(col(ItemRow.key))))
+                query = select(_SNAPSHOT_TEXT).where(col(ItemRow.key).in_(chunk), col(ItemRow.deleted).is_(False))
+                found.extend(map(item_from_text, session.exec(query.order_by(col(ItemRow.key)))))
         return found
 
     def all(self, projects: Collection[str] = (), *, include_deleted: bool = False) -> list[Item]:
         """Every stored item (of ``projects``, when given), ordered by key."""
-        query = select(ItemRow.snapshot).order_by(col(ItemRow.key))
+        query = select(_SNAPSHOT_TEXT).order_by(col(ItemRow.key))
         if projects:
             query = query.where(col(ItemRow.project).in_(list(projects)))
         if not include_deleted:
             query = query.where(col(ItemRow.deleted).is_(False))
         with self._db.session() as session:
-            return [item_from_json(snapshot) for snapshot in session.exec(query)]
+            return list(map(item_from_text, session.exec(query)))
 
     def at_levels(self, min_level: int, projects: Collection[str] = ()) -> list[Item]:
         """The items (not deleted) at ``hierarchy_level >= min_level``: epics and above, for goal commitments."""
-        query = select(ItemRow.snapshot).where(col(ItemRow.hierarchy_level) >= min_level)
+        query = select(_SNAPSHOT_TEXT).where(col(ItemRow.hierarchy_level) >= min_level)
         query = query.where(col(ItemRow.deleted).is_(False)).order_by(col(ItemRow.key))
         if projects:
             query = query.where(col(ItemRow.project).in_(list(projects)))
         with self._db.session() as session:
-            return [item_from_json(snapshot) for snapshot in session.exec(query)]
+            return list(map(item_from_text, session.exec(query)))
 
     def count(self) -> int:
         with self._db.session() as session:
             return session.exec(select(func.count()).where(col(ItemRow.deleted).is_(False))).one()
 
-    def live_keys(self, projects: Collection[str] = ()) -> set[str]:
-        """Keys of the items not deleted (of ``projects``, when given)."""
-        query = select(ItemRow.key).where(col(ItemRow.deleted).is_(False))
-        if projects:
-            query = query.where(col(ItemRow.project).in_(list(projects)))
-        with self._db.session() as session:
-            return set(session.exec(query))
-
     def links(self, projects: Collection[str] = ()) -> dict[str, str | None]:
         """Key -> parent key of the items not deleted: the hierarchy, without the snapshots."""
-        query = select(ItemRow.key, ItemRow.parent_key).where(col(ItemRow.deleted).is_(False))
+        items = table("items").c
+        query = sa_select(items.key, items.parent_key).where(items.deleted.is_(False))
         if projects:
-            query = query.where(col(ItemRow.project).in_(list(projects)))
-        with self._db.session() as session:
-            return dict(session.exec(query).all())
+            query = query.where(items.project.in_(list(projects)))
+        with self._db.session() as session:  # without the ORM: every item's row, on every run
+            return dict(session.connection().execute(query).all())
 
     def projects_of(self, keys: Collection[str]) -> dict[str, str]:
         """Key -> project of these items (deleted ones too)."""

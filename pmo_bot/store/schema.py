@@ -12,18 +12,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from pmo_bot import __version__, logs
 from pmo_bot.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision in migrations/versions (tests/store/test_schema.py holds it to Alembic's head). Opening a
+# current database compares with it in one query; Alembic, slow to import, is loaded only to migrate or judge.
+HEAD = "0005"
 _OUR_TABLES = ("runs", "items", "findings", "bot_comments", "sync_watermarks", "weekly_snapshots")
 
 log = logs.get_logger(__name__)
@@ -41,6 +45,8 @@ class SchemaStatus:
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.attributes["connection"] = connection
@@ -48,6 +54,8 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
@@ -58,6 +66,8 @@ def head() -> str:
 
 
 def status(engine: Engine) -> SchemaStatus:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         if current is None and set(_OUR_TABLES) & set(inspect(connection).get_table_names()):
@@ -82,6 +92,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         before = check_known(engine)
         if before.up_to_date:
             return before.current, before.head
+        from alembic import command
+
         with engine.begin() as connection:
             command.upgrade(_config(connection), "head")
     log.info("store_schema_upgraded", from_revision=before.current, to_revision=before.head)
@@ -142,9 +154,19 @@ def ensure_current(engine: Engine, *, auto_upgrade: bool) -> None:
     upgrade(engine)
 
 
+def _at_head(engine: Engine) -> bool:
+    """The recorded revision is ``HEAD``: one query, without Alembic."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars()) == [HEAD]
+
+
 def _settled(engine: Engine) -> bool:
     """Up to date (the common case, decided without the lock). Refuses a newer schema at once. Anything else,
     including a half-made schema another process may be creating right now, is judged again under the lock."""
+    if _at_head(engine):
+        return True
     try:
         return check_known(engine).up_to_date
     except StoreError as error:

@@ -23,6 +23,7 @@ from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPor
 from pmo_bot.store import Store
 from pmo_bot.store.codec import content_hash, item_to_json
 from pmo_bot.store.items import item_row
+from pmo_bot.store.records import StoredState
 from pmo_bot.sync.fields import FieldMap
 from pmo_bot.sync.history import (
     carry_history,
@@ -37,6 +38,7 @@ from pmo_bot.sync.normalize import NORMALIZER_VERSION, normalize, parse_instant
 # What names an object field's value, as the normaliser reads it (and statusCategory for the status).
 _NAMING = ("key", "name", "value", "displayName", "accountId", "hierarchyLevel", "subtask", "statusCategory")
 _OBJECT_FIELDS = ("status", "issuetype", "priority", "resolution", "project", "assignee", "reporter", "parent")
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
 
 
 def shape_of(fmap: FieldMap, flavor: Flavor) -> bytes:
@@ -45,21 +47,17 @@ def shape_of(fmap: FieldMap, flavor: Flavor) -> bytes:
     return json.dumps(parts).encode()
 
 
-def _brief(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return [_brief(value.get(k)) for k in _NAMING if k in value]
-    return value
-
-
 def raw_hash(raw: Mapping[str, Any], shape: bytes, custom: Sequence[str]) -> str:
-    """The issue's fingerprint (see the module's doc): equal fingerprints, equal normalised snapshots."""
+    """The issue's fingerprint (see the module's doc): equal fingerprints, equal normalised snapshots. It runs
+    for every fetched issue, so it reads plain dictionaries directly (decoded JSON is nothing else)."""
     fields = raw.get("fields")
-    fields = fields if isinstance(fields, Mapping) else {}
+    fields = fields if isinstance(fields, dict) else {}
     parts = [raw.get("key"), raw.get("id"), fields.get("updated"), fields.get("created")]
-    parts += [_brief(fields.get(name)) for name in _OBJECT_FIELDS]
+    for name in _OBJECT_FIELDS:
+        value = fields.get(name)
+        parts.append([value.get(k) for k in _NAMING] if isinstance(value, dict) else value)
     parts += [fields.get(field_id) for field_id in custom]
-    text = json.dumps(parts, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.blake2b(shape + text.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(shape + _ENCODE(parts).encode(), digest_size=16).hexdigest()
 
 
 def _state(raw: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -79,8 +77,13 @@ class PageWriter:
         run_id: int,
         bot_wrote_at: Callable[[str], datetime | None],
         bot: BotIdentity | None = None,
+        known: dict[str, StoredState] | None = None,
     ) -> None:
+        """``known``: the stored states of the issues this sync expects (a full sync reads them in one query
+        instead of one per page); each is used once, so an issue a later page brings again is read afresh."""
         self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
+        self.known = known if known is not None else {}
+        self.live_before = {key for key, state in self.known.items() if not state.deleted}
         self.flavor: Flavor = jira.flavor
         self.bot_wrote_at, self.bot = bot_wrote_at, bot
         flavor = self.flavor
@@ -103,8 +106,10 @@ class PageWriter:
         return any(self.bot.is_author_of(comment.author) for comment in comments)
 
     def take(self, issues: Sequence[Mapping[str, Any]]) -> None:
-        keys = [raw.get("key") for raw in issues if isinstance(raw, Mapping)]
-        stored = self.store.items.states([k for k in keys if isinstance(k, str)])
+        keys = [key for raw in issues if isinstance(raw, Mapping) and isinstance(key := raw.get("key"), str)]
+        stored = {key: self.known.pop(key) for key in keys if key in self.known}
+        if missing := [key for key in keys if key not in stored]:
+            stored.update(self.store.items.states(missing))
         rows: dict[str, dict[str, Any]] = {}
         raw_hashes: dict[str, str] = {}
         moved_from: set[str] = set()

@@ -9,10 +9,14 @@ comment, its property) keeps its stored ``updated``, so the bot's own writes nev
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from queue import Queue
 from typing import Any
 
 from pmo_bot import logs
@@ -34,6 +38,7 @@ class SyncOptions:
     overlap_minutes: int = 5
     full_every_hours: float = 24.0
     narrow_jql: str | None = None
+    search_streams: int = 1  # projects searched at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class SyncReport:
     states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # issue key -> pmo-bot.state property
     fetched_keys: frozenset[str] = frozenset()  # the issues this sync fetched (their ``states`` are known)
     new_keys: frozenset[str] = frozenset()  # fetched issues the store did not know before
+    seconds: float = 0.0  # how long the sync took, searches included
 
 
 def scope_key(options: SyncOptions, fmap: FieldMap) -> str:
@@ -74,14 +80,59 @@ def _read_states(jira: JiraPort, keys: Sequence[str]) -> dict[str, Mapping[str, 
     return found
 
 
-def one_page_ahead(pages: Iterator[SearchResult]) -> Iterator[SearchResult]:
-    """The next page is fetched while this one is stored: the sync then takes about as long as the search
-    alone. At most two pages are held; an error fetching a page surfaces where that page is taken."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as fetcher:
-        upcoming = fetcher.submit(next, pages, None)
-        while (page := upcoming.result()) is not None:
-            upcoming = fetcher.submit(next, pages, None)
-            yield page
+_DONE = object()  # a stream's end, in the page queue
+
+
+@contextmanager
+def fetched_ahead(
+    streams: Sequence[Iterator[SearchResult]], workers: int = 1
+) -> Iterator[Iterator[tuple[int, SearchResult]]]:
+    """Each stream's pages, paged by up to ``workers`` threads at once from the moment this is entered, as
+    ``(stream index, page)`` in arrival order. The store takes one page while the next ones are fetched, so the
+    sync takes about as long as the searches alone; and a server answers several projects' searches at once,
+    where one stream's pages can only follow each other (each needs the previous page's token). An error
+    fetching a page surfaces where the pages are taken. On leaving, the threads stop at their next page."""
+    queue: Queue[tuple[int, Any, threading.Event]] = Queue()  # at most one entry per thread
+    stop = threading.Event()
+
+    def put(index: int, entry: Any) -> bool:
+        """Hand ``entry`` over and wait until it is taken: a thread fetches its next page while the store takes
+        this one, never further ahead (the store is at most one page per thread behind the search)."""
+        handed = threading.Event()
+        queue.put((index, entry, handed))
+        while not handed.wait(0.1):
+            if stop.is_set():
+                return False
+        return True
+
+    def drain(index: int) -> None:
+        try:
+            for page in streams[index]:
+                if not put(index, page):
+                    return
+            put(index, _DONE)
+        except BaseException as error:  # handed to the consumer, which raises it
+            put(index, error)
+
+    def taken() -> Iterator[tuple[int, SearchResult]]:
+        open_streams = len(streams)
+        while open_streams:
+            index, entry, handed = queue.get()
+            handed.set()
+            if entry is _DONE:
+                open_streams -= 1
+            elif isinstance(entry, BaseException):
+                raise entry
+            else:
+                yield index, entry
+
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="search") as pool:
+        for index in range(len(streams)):
+            pool.submit(drain, index)
+        try:
+            yield taken()
+        finally:
+            stop.set()
 
 
 def sync(
@@ -101,6 +152,7 @@ def sync(
 
     Each page goes to the store as it arrives (nothing holds the raw JSON of the whole portfolio); an issue whose
     raw JSON hashes as when it was last stored is neither normalised nor written."""
+    started = time.monotonic()
     scope = scope_key(options, fmap)
     mark = store.watermarks.get(scope)
     due_full = (
@@ -114,14 +166,31 @@ def sync(
     if not due_full and mark is not None and mark.last_updated is not None:
         since = jql_datetime(mark.last_updated - timedelta(minutes=options.overlap_minutes), time_zone)
     jql = fetch_jql(options.projects, updated_since=since, narrow=options.narrow_jql)
-
-    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot)
+    # A full sync searches each project apart, several at once; an incremental one, which brings few issues, asks
+    # once for all (the fewest requests).
+    at_once = options.search_streams if due_full else 1
+    parts = [[p] for p in sorted(options.projects)] if at_once > 1 else [options.projects]
     fields = search_fields(fmap.request_fields(), jira.flavor)  # Data Center: with the comments (history.py)
-    search = jira.search(jql, fields, expand=search_expand(jira.flavor), properties=(STATE_PROPERTY,))
-    for page in one_page_ahead(search):
-        pages.take(page.issues)
-        if progress is not None:
-            progress(pages.fetched, page.total)
+    streams = [
+        jira.search(
+            fetch_jql(part, updated_since=since, narrow=options.narrow_jql) if len(parts) > 1 else jql,
+            fields,
+            expand=search_expand(jira.flavor),
+            properties=(STATE_PROPERTY,),
+        )
+        for part in parts
+    ]
+    totals: dict[int, int | None] = {}  # by stream, from its first page (Data Center)
+    with fetched_ahead(streams, min(at_once, len(streams))) as pages_in:
+        # Read while the first pages are fetched: one query, not one per page.
+        known = store.items.states_in(options.projects) if due_full else None
+        pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, known)
+        for index, page in pages_in:
+            pages.take(page.issues)
+            totals.setdefault(index, page.total)
+            if progress is not None:
+                whole = len(totals) == len(streams) and None not in totals.values()
+                progress(pages.fetched, sum(t or 0 for t in totals.values()) if whole else None)
 
     # Data Center's search cannot return issue properties: read them for issues new to the store, except where the
     # comments it returned show the bot never commented (a first run reads none).
@@ -129,7 +198,7 @@ def sync(
         pages.states.update(_read_states(jira, pages.state_unread))
     deleted = 0
     if due_full:
-        gone = store.items.live_keys(options.projects) - pages.seen
+        gone = pages.live_before - pages.seen  # what the store held live before this sync, not seen in it
         deleted = store.items.mark_deleted(gone, now) if gone else 0
     store.watermarks.advance(scope, pages.newest, now, full_sync=due_full)
     count = pages.fetched
@@ -148,6 +217,7 @@ def sync(
         states=pages.states,
         fetched_keys=frozenset(pages.seen),
         new_keys=frozenset(pages.new_keys),
+        seconds=time.monotonic() - started,
     )
     log.info(
         "sync_finished",

@@ -84,12 +84,12 @@ def test_all_filters_by_project(store: Store) -> None:
 def test_a_full_sync_finds_unseen_items_and_deleting_them_resolves_their_findings(store: Store) -> None:
     store.items.upsert([make_item("PAY-1"), make_item("PAY-2"), make_item("OPS-1")], run_id=1)
     store.findings.reconcile([make_finding("r1", "PAY-2")], ["PAY-2"], T0)
-    assert store.items.live_keys(["PAY"]) == {"PAY-1", "PAY-2"}
-    assert store.items.live_keys() == {"OPS-1", "PAY-1", "PAY-2"}
+    assert set(store.items.states_in(["PAY"])) == {"PAY-1", "PAY-2"}
 
     assert store.items.mark_deleted(["PAY-2"], T1) == 1
     assert store.items.get("PAY-2") is None
     assert [i.key for i in store.items.all()] == ["OPS-1", "PAY-1"]
+    assert store.items.states_in(["PAY"])["PAY-2"].deleted  # still known, as deleted
     assert len(store.items.all(include_deleted=True)) == 3
     (finding,) = store.findings.all()
     assert (finding.status, finding.resolved_at) == (FindingStatus.RESOLVED, T1)

@@ -14,7 +14,7 @@ from pmo_bot.commands.db import app as db_app
 from pmo_bot.errors import StoreError
 from pmo_bot.store import open_store, schema_status, upgrade_schema
 from pmo_bot.store.models import metadata
-from pmo_bot.store.schema import head
+from pmo_bot.store.schema import HEAD, head
 
 
 def test_migrations_create_exactly_the_tables_the_models_describe(db_url: str) -> None:
@@ -27,6 +27,10 @@ def test_migrations_create_exactly_the_tables_the_models_describe(db_url: str) -
     engine.dispose()
     assert differences == []
     assert tables == {*metadata.tables, "alembic_version"}
+
+
+def test_the_revision_compared_at_every_open_is_alembics_head() -> None:
+    assert head() == HEAD  # a new migration must move HEAD too, or every open would take the slow path
 
 
 def test_opening_an_empty_database_upgrades_it_to_the_newest_revision(db_url: str) -> None:

@@ -224,3 +224,38 @@ def test_a_site_wide_change_that_leaves_updated_alone_is_still_seen(store: Store
     assert one is not None
     assert two is not None
     assert (one.assignee, two.is_done) == ("Ana Lima", True)
+
+
+def test_a_full_sync_reads_the_stored_states_once_not_once_per_page(store: Store) -> None:
+    jira = PagedJira(page_size=2)
+    jira.issues = [raw_issue(f"PAY-{n}") for n in range(1, 9)]
+    run_sync(jira, store, 1)
+    selects: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "raw_hash" in statement:
+            selects.append(statement)
+
+    event.listen(store.db.engine, "before_cursor_execute", record)
+    try:
+        report = run_sync(jira, store, 2)
+    finally:
+        event.remove(store.db.engine, "before_cursor_execute", record)
+    assert report.unchanged == 8
+    assert len(selects) == 1  # four pages, one look-up
+
+
+def test_an_older_copy_a_later_page_brings_again_never_overwrites_the_newer_one(store: Store) -> None:
+    """Offset paging while an issue is edited: page 1 brings the new version, page 2 a stale copy of it."""
+    jira = PagedJira(page_size=1)
+    jira.issues = [raw_issue("PAY-1", summary="v1", updated="2026-11-20T10:00:00.000+0000"), raw_issue("PAY-2")]
+    run_sync(jira, store, 1)
+    jira.issues = [
+        raw_issue("PAY-1", summary="v3", updated="2026-11-29T10:00:00.000+0000"),
+        raw_issue("PAY-1", summary="v2", updated="2026-11-25T10:00:00.000+0000"),
+        raw_issue("PAY-2"),
+    ]
+    run_sync(jira, store, 2)
+    one = store.items.get("PAY-1")
+    assert one is not None
+    assert one.summary == "v3"
