@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make demo   - run pmo-bot against the embedded, seeded sandbox"
 	@echo "make test   - lint, type checks and the test suite but the slow proof suites (under 10 minutes)"
-	@echo "make test-slow - the slow proof suites (crash, secrets, concurrency, demo sweeps); CI runs them too"
+	@echo "make test-slow - the slow proof suites (crash, fault storm, secrets, concurrency, demo sweeps); CI runs them too"
 	@echo "make lint   - ruff (lint + format check) and mypy --strict"
 	@echo "make bench  - the check cycle next to reference clients: time, CPU, requests, memory (not asserted in tests)"
 	@echo "make install-check - the wheel in a clean venv, as the Dockerfile installs it: --help, doctor, serve"
