@@ -16,6 +16,7 @@ shows), so a rerun meets nearly the same storm.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import random
 import threading
@@ -47,6 +48,7 @@ EDITS = max(20, ISSUES // 100)  # summaries edited before a cycle: half new mark
 # Search shows what was written less than this long ago as it was before: people's edits made just before a cycle
 # reach only the next one (the test waits for that), and the bot meets some of its own last writes late.
 LAG_SECONDS = 3.0
+HANG_SECONDS = 900  # a 10k storm takes 1-2 minutes per flavour on two busy cores
 RETRIES = "10"  # a request fails ~12% of tries in the storm: 11 failed tries in a row is not expected in a run
 REASONS = ("jira-burst-based", "jira-per-issue-on-write", "jira-quota-tenant-based")
 MARKS = ("", " TODO", " FIXME", " TODO FIXME")
@@ -155,6 +157,16 @@ def rules_dir(tmp_path: Path) -> Path:
 
 
 @contextmanager
+def hang_guard(seconds: float) -> Iterator[None]:
+    """A hang is a finding too: past ``seconds`` every thread's stack is printed and the test process exits."""
+    faulthandler.dump_traceback_later(seconds, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+@contextmanager
 def twin_portfolios(flavor: Flavor) -> Iterator[tuple[RunningSandbox, RunningSandbox]]:
     """Two equal synthetic sites: one for the storm, one for a fault-free twin run of the same cycles."""
     with (
@@ -191,7 +203,7 @@ def test_a_storm_of_faults_over_check_cycles_leaves_one_right_comment_where_due(
 ) -> None:
     rng = random.Random(f"fault-storm-{SEED}-{flavor}")
     rules = str(rules_dir(tmp_path))
-    with twin_portfolios(flavor) as (site, calm):
+    with hang_guard(HANG_SECONDS), twin_portfolios(flavor) as (site, calm):
         people = People([site, calm], rng)
         env = {"PMO_RULES_DIR": rules, "PMO_RESOLVED_COMMENT": resolved, "PMO_MAX_RETRIES": RETRIES}
         settings = settings_for(site, tmp_path / "storm.db", **env)
