@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import pydantic_core
 import requests
 from atlassian import Jira
 
@@ -77,6 +78,18 @@ def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise RemoteError(f"Jira's TLS certificate was not accepted while {what}: {tls_reason(error)}") from None
     except NETWORK_ERRORS as error:
         raise RemoteError(f"Jira did not answer while {what}: {type(error).__name__}") from None
+
+
+def parsed(response: requests.Response) -> Any:
+    """A response body as JSON, parsed by pydantic-core (about twice as fast as ``json`` on search pages, which
+    are most of a sync's CPU); an empty body is None, and a body that is not JSON is returned as text, as the
+    library does, for ``expect_object`` to name."""
+    if not response.content:
+        return None
+    try:
+        return pydantic_core.from_json(response.content)
+    except ValueError:
+        return response.text
 
 
 def expect_object(value: Any, what: str) -> Mapping[str, Any]:
@@ -190,6 +203,12 @@ class JiraClient:
             pages = self._search_dc(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
 
+    def _search_page(self, path: str, body: Mapping[str, Any]) -> Any:
+        """One search page: the raw answer, checked like any other, then parsed (``parsed``)."""
+        response = call("searching issues", self._jira.post, path, data=body, advanced_mode=True)
+        call("searching issues", self._jira.raise_for_status, response)
+        return parsed(response)
+
     def _search_cloud(
         self,
         jql: str,
@@ -206,9 +225,7 @@ class JiraClient:
         token: str | None = None
         while True:
             page_body = {**body, "nextPageToken": token} if token else body
-            page = expect_object(
-                call("searching issues", self._jira.post, "rest/api/3/search/jql", data=page_body), "the search"
-            )
+            page = expect_object(self._search_page("rest/api/3/search/jql", page_body), "the search")
             yield SearchResult(issues=expect_list(page.get("issues"), "the search's issues"))
             token = page.get("nextPageToken")
             if page.get("isLast", token is None) or not token:
@@ -231,9 +248,7 @@ class JiraClient:
             body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": size}
             if expand:
                 body["expand"] = list(expand)
-            page = expect_object(
-                call("searching issues", self._jira.post, "rest/api/2/search", data=body), "the search"
-            )
+            page = expect_object(self._search_page("rest/api/2/search", body), "the search")
             issues = expect_list(page.get("issues"), "the search's issues")
             total = _count(page.get("total"))
             yield SearchResult(issues=issues, total=total)

@@ -165,3 +165,21 @@ def test_a_missing_issue_property_is_none_not_an_error() -> None:
         json={"errorMessages": ["not found"]},
     )
     assert client("cloud").get_issue_property("PAY-1", "pmo-bot.state") is None
+
+
+@responses.activate
+@pytest.mark.parametrize("flavor", ["cloud", "datacenter"])
+def test_an_odd_search_answer_is_a_clear_error_and_a_refused_one_keeps_jiras_words(flavor: str) -> None:
+    path = f"{BASE}/rest/api/3/search/jql" if flavor == "cloud" else f"{BASE}/rest/api/2/search"
+    responses.add(responses.POST, path, json=[{"key": "PAY-1"}])
+    with pytest.raises(RemoteError, match="Jira answered the search with a JSON list where an object was expected"):
+        list(client(flavor).search("project = PAY", ["summary"]))
+    responses.replace(responses.POST, path, body="not json {", content_type="application/json")
+    with pytest.raises(RemoteError, match="the search with a JSON string"):
+        list(client(flavor).search("project = PAY", ["summary"]))
+    refused = {"errorMessages": ["Field 'duedate' does not exist or you do not have permission to view it."]}
+    responses.replace(responses.POST, path, json=refused, status=400)
+    with pytest.raises(RemoteError, match="HTTP 400 while searching issues: Field 'duedate' does not exist"):
+        list(client(flavor).search("project = PAY", ["summary"]))
+    responses.replace(responses.POST, path, body="")
+    assert [page.issues for page in client(flavor).search("project = PAY", ["summary"])] == [[]]
