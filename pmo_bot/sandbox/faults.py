@@ -37,8 +37,8 @@ class FaultSettings(BaseModel):
 
     seed: int = 0
     rate_429: float = Field(0.0, ge=0, le=1)
-    # One reason, or several to draw from. Drawn, the per-issue reason goes only where Jira sends it: to writes
-    # to an issue (alone, it is served wherever the other settings match, as before).
+    # One reason, or several to draw from evenly (list one twice to draw it twice as often). Drawn, the per-issue
+    # reason goes only where Jira sends it: to writes to an issue (alone, it goes wherever the settings match).
     reason_429: RateLimitReason | Annotated[tuple[RateLimitReason, ...], Field(min_length=1)] = "jira-burst-based"
     retry_after: int = Field(1, ge=0)
     rate_500: float = Field(0.0, ge=0, le=1)
