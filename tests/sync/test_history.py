@@ -90,6 +90,7 @@ class FakeJira:
         self.bulk: list[tuple[list[tuple[str, str]], list[str]]] = []
         self.full: list[str] = []
         self.comment_reads: list[str] = []
+        self.extra: list[dict[str, Any]] = []  # histories only the whole history shows (fields outside the filter)
 
     def changelogs(self, issues: Sequence[tuple[str, str]], field_ids: Sequence[str]) -> dict[str, list[Any]]:
         assert self.flavor == "cloud", "Data Center has no bulkfetch"
@@ -98,7 +99,7 @@ class FakeJira:
 
     def issue_changelog(self, key: str) -> list[Mapping[str, Any]]:
         self.full.append(key)
-        return list(HISTORIES)
+        return [*HISTORIES, *self.extra]
 
     def comments(self, key: str) -> list[RemoteComment]:
         self.comment_reads.append(key)
@@ -167,6 +168,23 @@ def test_the_bots_own_comment_is_not_activity(flavor: str) -> None:
     m = Metrics(settled, (), EvaluationContext(today=today), ())
     assert m["days_since_update"] == 41
     assert m["is_stale"] is True
+
+
+def test_a_persons_change_outside_the_fetched_fields_is_found_in_the_whole_history() -> None:
+    """Cloud, lost database: a person attached a file 10 days before the bot's comment moved ``updated``. The
+    bulk history (the rules' fields) does not show it; the issue's whole history does."""
+    attached = BOT_COMMENT_AT - timedelta(days=10)
+    attachment = {"field": "Attachment", "fieldId": "attachment", "from": None, "to": "7", "toString": "plan.pdf"}
+    bot_comment = RemoteComment("9", BOT_AUTHOR, "PMO", created=jira_time(BOT_COMMENT_AT),
+                                updated=jira_time(BOT_COMMENT_AT))  # fmt: skip
+    jira = FakeJira("cloud", [bot_comment])
+    jira.extra = [{"id": "5000", "author": PERSON, "created": jira_time(attached), "items": [attachment]}]
+    (raw,) = complete_histories(jira, [raw_epic("cloud")], {"PAY-1"}, FMAP)  # type: ignore[arg-type]
+    item = normalize(raw, FMAP, "cloud", BOT).item  # type: ignore[arg-type]
+    assert item is not None
+    assert item.last_activity == LAST_CHANGE  # what the bulk history shows
+    assert settle_activity(jira, item, BOT).last_activity == attached  # type: ignore[arg-type]
+    assert jira.full == ["PAY-1"]
 
 
 def test_a_persons_comment_is_activity() -> None:
