@@ -58,6 +58,7 @@ class Sandbox:
             self.process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
         self.http = requests.Session()
         self.http.auth = (USER, TOKEN)
+        self.edits = 0
 
     def wait(self, timeout: float) -> float:
         started = time.perf_counter()
@@ -77,7 +78,8 @@ class Sandbox:
         query = {"jql": jql, "fields": ["summary"], "maxResults": 2}
         page = self.http.post(f"{self.url}/rest/api/3/search/jql", json=query, timeout=60)
         keys = [issue["key"] for issue in page.json()["issues"]]
-        due = (date.today() + timedelta(days=45)).isoformat()
+        self.edits += 1  # another date each time: the same value again would change nothing
+        due = (date.today() + timedelta(days=45 + self.edits)).isoformat()
         for key in keys:
             answer = self.http.put(f"{self.url}/rest/api/3/issue/{key}", json={"fields": {"duedate": due}}, timeout=60)
             answer.raise_for_status()
