@@ -105,7 +105,7 @@ def bot(spec: dict[str, Any]) -> int:
         "PMO_JIRA_URL": spec["url"],
         "PMO_JIRA_USER": spec["user"],
         "PMO_JIRA_TOKEN": spec["token"],
-        "PMO_DATABASE_URL": f"sqlite:///{spec['database']}",
+        "PMO_DATABASE_URL": spec["database"] if "://" in spec["database"] else f"sqlite:///{spec['database']}",
         "PMO_RULES_DIR": spec["rules"],
         "PMO_MODE": "enforce",
         "PMO_MAX_COMMENT_WRITES": "1000000",
@@ -145,6 +145,19 @@ def _prepare(kind: str) -> float:
     return time.perf_counter() - started
 
 
+def _database_bytes(database: str) -> int:
+    """A SQLite file (with its write-ahead log), or a PostgreSQL database as the server counts it."""
+    if "://" not in database:
+        return sum(os.path.getsize(f) for f in (database, database + "-wal") if os.path.exists(f))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        size = int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    engine.dispose()
+    return size
+
+
 def main() -> None:
     kind, spec = sys.argv[1], json.loads(sys.argv[2])
     imports = _prepare(kind)
@@ -165,8 +178,7 @@ def main() -> None:
         "writes": counts["write"],
     }
     if kind == "bot":
-        files = [f for f in (spec["database"], spec["database"] + "-wal") if os.path.exists(f)]
-        result["db_mb"] = round(sum(os.path.getsize(f) for f in files) / 2**20, 1)
+        result["db_mb"] = round(_database_bytes(spec["database"]) / 2**20, 1)
         result.update(DETAILS)
     print(json.dumps(result))
 

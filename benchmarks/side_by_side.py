@@ -15,7 +15,8 @@ The client request rate is lifted (``request_rate`` 1000/s) so pacing does not h
 ``--runs`` times (3) and the run with the median wall time is kept (the cold check once: afterwards its database is
 not new; each incremental run follows two fresh edits). Results go to ``benchmarks/results/latest.json`` and
 ``latest.md``; ratios are to the floor's wall time, the bot's sync time (``sync s``: its searches and what it
-stores) too. Timings on a shared machine are noisy: compare runs made at the same time.
+stores) too. The bot's database is SQLite, or with ``--postgres URL`` a fresh database on that server. Timings on a
+shared machine are noisy: compare runs made at the same time.
 """
 
 from __future__ import annotations
@@ -148,7 +149,19 @@ def _median_of(kind: str, spec: dict[str, Any], bot_path: str | None, runs: int,
     return middle
 
 
-def measure(issues: int, bot_path: str | None, workdir: Path, runs: int) -> dict[str, Any]:
+def _fresh_postgres(admin_url: str, name: str) -> str:
+    """An empty database ``name`` on the server of ``admin_url`` (dropped first if it exists): its URL."""
+    from sqlalchemy import create_engine, make_url, text
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def measure(issues: int, bot_path: str | None, workdir: Path, runs: int, postgres: str | None = None) -> dict[str, Any]:
     sandbox = Sandbox(issues, workdir / f"sandbox-{issues}.log")
     try:
         started = sandbox.wait(timeout=3600)
@@ -156,7 +169,9 @@ def measure(issues: int, bot_path: str | None, workdir: Path, runs: int) -> dict
         results: dict[str, Any] = {"sandbox_start_s": round(started, 1), "runs": runs}
         for kind in ("floor", "atlassian", "pycontribs"):
             results[kind] = _median_of(kind, spec, None, runs)
-        bot = {**spec, "database": str(workdir / f"bot-{issues}.db"), "rules": str(ROOT / "rules")}
+        database = _fresh_postgres(postgres, f"pmo_bench_{issues}") if postgres else str(workdir / f"bot-{issues}.db")
+        results["database"] = "postgresql" if postgres else "sqlite"
+        bot = {**spec, "database": database, "rules": str(ROOT / "rules")}
         results["bot_full_cold"] = _client("bot", bot, bot_path)  # once: afterwards the database is not new
         results["bot_full_unchanged"] = _median_of("bot", {**bot, "full": True}, bot_path, runs)
         edited: list[str] = []
@@ -216,6 +231,11 @@ def main() -> int:
     parser.add_argument("--100k", dest="big", action="store_true", help="also 100,000 issues (minutes)")
     parser.add_argument("--sizes", type=int, nargs="*", help="issue counts (default: 1000 10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per client (the median is kept; default 3)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="the bot's database on this PostgreSQL server (a database pmo_bench_<size> is made afresh), not SQLite",
+    )
     parser.add_argument("--bot-path", help="run the bot from this (older) checkout, for before/after figures")
     parser.add_argument("--out", default=str(RESULTS / "latest"), help="results path without extension")
     args = parser.parse_args()
@@ -226,7 +246,7 @@ def main() -> int:
     results["load_average"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            results["sizes"][str(size)] = measure(size, args.bot_path, Path(tmp), args.runs)
+            results["sizes"][str(size)] = measure(size, args.bot_path, Path(tmp), args.runs, args.postgres)
             print(f"{size} issues measured", flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -106,6 +106,8 @@ def fetched_ahead(
         return True
 
     def drain(index: int) -> None:
+        if stop.is_set():  # a stream still waiting for a thread when the sync stopped: not a request more
+            return
         try:
             for page in streams[index]:
                 if not put(index, page):

@@ -111,6 +111,14 @@ def test_a_failing_search_stops_the_sync_and_leaves_no_thread_behind(store: Stor
     with pytest.raises(RemoteError, match="503"):
         _sync(jira, store, streams=3)
     assert _search_threads() == []
+
+
+def test_searches_still_waiting_for_a_thread_are_not_started_after_a_failure(store: Store) -> None:
+    sizes = {"A": 3, "B": 30, "C": 15, "D": 15, "E": 3}  # B fails at 40 ms; E would start after 200 ms
+    jira = ProjectJira(sizes, fail_in="B")
+    with pytest.raises(RemoteError, match="503"):
+        _sync(jira, store, streams=2)
+    assert len(jira.jqls) < len(sizes)  # B failed on its second page, long before the last projects' turn
     assert store.watermarks.get(scope_key(_options(jira, 3), FMAP)) is None  # the next run syncs it all again
 
 
