@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, create_engine, event
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
@@ -90,8 +88,16 @@ def upsert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], ke
     """INSERT ... ON CONFLICT (keys) DO UPDATE for many rows: compiled once, sent as one executemany."""
     if not rows:
         return
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    statement = insert(table)
+    # The dialect's own INSERT (imported here: a SQLite user never pays for loading the PostgreSQL dialect).
+    statement: Any
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table)
+    else:
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(table)
     updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
     session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
 
