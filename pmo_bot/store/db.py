@@ -6,12 +6,12 @@ check writes; PostgreSQL gets pre-ping so a daemon survives server restarts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
@@ -106,3 +106,28 @@ def chunked(values: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
     """Slices small enough for an ``IN (...)`` clause on every backend."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def key_groups(session: Session, keys: Collection[str]) -> Iterator[Sequence[str]]:
+    """``keys``, sorted, in groups that one query takes with ``among``: all of them on PostgreSQL (one array
+    parameter), slices within SQLite's parameter limit elsewhere."""
+    ordered = sorted(keys)
+    if _postgres(session):
+        if ordered:
+            yield ordered
+    else:
+        yield from chunked(ordered)
+
+
+def among(session: Session, column: Any, keys: Sequence[str]) -> ColumnElement[bool]:
+    """``column`` is one of ``keys``. On PostgreSQL ``= ANY`` of one array parameter: psycopg parses a query
+    with hundreds of placeholders anew on every call, which cost more than running it."""
+    if _postgres(session):
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(keys), type_=ARRAY(String()), unique=True))  # type: ignore[no-any-return]
+    return column.in_(keys)  # type: ignore[no-any-return]

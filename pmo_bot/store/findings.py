@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from pmo_bot.domain import Finding, Mode, Severity
-from pmo_bot.store.db import Database, chunked, upsert
+from pmo_bot.store.db import Database, among, key_groups, upsert
 from pmo_bot.store.lifecycle import Reconciliation, reconcile
 from pmo_bot.store.models import FindingRow, table
 from pmo_bot.store.records import FindingStatus, StoredFinding
@@ -84,8 +84,8 @@ class Findings:
     @staticmethod
     def _rows_for(session: Any, keys: list[str]) -> list[FindingRow]:
         rows: list[FindingRow] = []
-        for chunk in chunked(keys):
-            rows.extend(session.exec(select(FindingRow).where(col(FindingRow.item_key).in_(chunk))))
+        for group in key_groups(session, keys):
+            rows.extend(session.exec(select(FindingRow).where(among(session, col(FindingRow.item_key), group))))
         return rows
 
     def for_items(self, keys: Collection[str]) -> dict[str, list[StoredFinding]]:

@@ -11,7 +11,7 @@ from datetime import date, datetime, tzinfo
 
 from sqlmodel import col, delete, select
 
-from pmo_bot.store.db import Database, chunked
+from pmo_bot.store.db import Database, among, key_groups
 from pmo_bot.store.models import FailingSinceRow
 
 
@@ -24,9 +24,9 @@ class FailingSince:
         keys = sorted(set(evaluated) | {key for _, key in failing})
         with self._db.session() as session:
             known: set[tuple[str, str]] = set()
-            for chunk in chunked(keys):
+            for group in key_groups(session, keys):
                 query = select(FailingSinceRow.rule_id, FailingSinceRow.item_key)
-                known.update(session.exec(query.where(col(FailingSinceRow.item_key).in_(chunk))))
+                known.update(session.exec(query.where(among(session, col(FailingSinceRow.item_key), group))))
             passing = known - set(failing)
             for rule_id, item_key in sorted(passing):
                 session.exec(

@@ -17,7 +17,7 @@ from sqlmodel import col, func, select, update
 
 from pmo_bot.domain import Item
 from pmo_bot.store.codec import content_hash, item_from_text, item_to_json
-from pmo_bot.store.db import Database, chunked, upsert
+from pmo_bot.store.db import Database, among, key_groups, upsert
 from pmo_bot.store.models import FindingRow, ItemRow, table
 from pmo_bot.store.records import FindingStatus, ItemsUpserted, StoredState
 
@@ -41,6 +41,13 @@ def item_row(item: Item, snapshot: Mapping[str, Any], digest: str, raw_hash: str
         "deleted": False,
         "pending": True,
     }
+
+
+def _states_where(session: Any, condition: Any) -> dict[str, StoredState]:
+    items = table("items").c
+    columns = (items.raw_hash, items.content_hash, items.updated, items.parent_key, items.deleted)
+    rows = session.connection().execute(sa_select(items.key, *columns).where(condition)).all()
+    return {key: StoredState(*state) for key, *state in rows}
 
 
 # The snapshot as stored text, decoded by pydantic in one pass (not by the driver into dicts first).
@@ -81,20 +88,15 @@ class Items:
     def states(self, keys: Collection[str]) -> dict[str, StoredState]:
         """The stored state of ``keys`` (deleted ones too); unknown keys are left out."""
         found: dict[str, StoredState] = {}
-        for chunk in chunked(sorted(keys)):
-            found.update(self._states_where(table("items").c.key.in_(chunk)))
+        with self._db.session() as session:
+            for group in key_groups(session, keys):
+                found.update(_states_where(session, among(session, table("items").c.key, group)))
         return found
 
     def states_in(self, projects: Collection[str]) -> dict[str, StoredState]:
         """The stored state of every item of ``projects`` (deleted ones too), in one query."""
-        return self._states_where(table("items").c.project.in_(list(projects)))
-
-    def _states_where(self, condition: Any) -> dict[str, StoredState]:
-        items = table("items").c
-        columns = (items.raw_hash, items.content_hash, items.updated, items.parent_key, items.deleted)
         with self._db.session() as session:
-            rows = session.connection().execute(sa_select(items.key, *columns).where(condition)).all()
-        return {key: StoredState(*state) for key, *state in rows}
+            return _states_where(session, table("items").c.project.in_(list(projects)))
 
     def write(
         self,
@@ -115,8 +117,8 @@ class Items:
                     update(table("items")).where(table("items").c.key == bindparam("k")).values(raw_hash=bindparam("h"))
                 )
                 session.connection().execute(statement, [{"k": k, "h": h} for k, h in raw_hashes.items()])
-            for chunk in chunked(sorted(pending)):
-                session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(pending=True))
+            for group in key_groups(session, pending):
+                session.exec(update(ItemRow).where(among(session, col(ItemRow.key), group)).values(pending=True))
 
     def get(self, key: str) -> Item | None:
         found = self.get_many([key])
@@ -126,8 +128,10 @@ class Items:
         """The stored (not deleted) snapshots of ``keys``, ordered by key; unknown keys are left out."""
         found: list[Item] = []
         with self._db.session() as session:
-            for chunk in chunked(sorted(keys)):
-                query = select(_SNAPSHOT_TEXT).where(col(ItemRow.key).in_(chunk), col(ItemRow.deleted).is_(False))
+            for group in key_groups(session, keys):
+                query = select(_SNAPSHOT_TEXT).where(
+                    among(session, col(ItemRow.key), group), col(ItemRow.deleted).is_(False)
+                )
                 found.extend(map(item_from_text, session.exec(query.order_by(col(ItemRow.key)))))
         return found
 
@@ -167,8 +171,8 @@ class Items:
         """Key -> project of these items (deleted ones too)."""
         found: dict[str, str] = {}
         with self._db.session() as session:
-            for chunk in chunked(sorted(keys)):
-                query = select(ItemRow.key, ItemRow.project).where(col(ItemRow.key).in_(chunk))
+            for group in key_groups(session, keys):
+                query = select(ItemRow.key, ItemRow.project).where(among(session, col(ItemRow.key), group))
                 found.update(session.exec(query).all())
         return found
 
@@ -189,20 +193,20 @@ class Items:
                     query = query.where(col(ItemRow.project).in_(list(projects)))
                 session.exec(query.values(pending=False))
                 return
-            for chunk in chunked(sorted(keys)):
-                session.exec(update(ItemRow).where(col(ItemRow.key).in_(chunk)).values(pending=False))
+            for group in key_groups(session, keys):
+                session.exec(update(ItemRow).where(among(session, col(ItemRow.key), group)).values(pending=False))
 
     def mark_deleted(self, keys: Collection[str], now: datetime) -> int:
         """Flag items gone from Jira (deleted or moved out of scope) and resolve their findings."""
         done = 0
         with self._db.session() as session:
-            for chunk in chunked(sorted(keys)):
-                query = update(ItemRow).where(col(ItemRow.key).in_(chunk))
+            for group in key_groups(session, keys):
+                query = update(ItemRow).where(among(session, col(ItemRow.key), group))
                 result = session.exec(query.values(deleted=True, pending=True))
                 done += result.rowcount
                 session.exec(
                     update(FindingRow)
-                    .where(col(FindingRow.item_key).in_(chunk))
+                    .where(among(session, col(FindingRow.item_key), group))
                     .where(col(FindingRow.status) != FindingStatus.RESOLVED.value)
                     .values(status=FindingStatus.RESOLVED.value, resolved_at=now)
                 )
