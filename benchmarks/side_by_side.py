@@ -149,14 +149,15 @@ def _median_of(kind: str, spec: dict[str, Any], bot_path: str | None, runs: int,
     return middle
 
 
-def _fresh_postgres(admin_url: str, name: str) -> str:
-    """An empty database ``name`` on the server of ``admin_url`` (dropped first if it exists): its URL."""
+def _postgres_database(admin_url: str, name: str, *, create: bool) -> str:
+    """Drop the database ``name`` on the server of ``admin_url`` and, with ``create``, make it anew: its URL."""
     from sqlalchemy import create_engine, make_url, text
 
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
@@ -169,7 +170,8 @@ def measure(issues: int, bot_path: str | None, workdir: Path, runs: int, postgre
         results: dict[str, Any] = {"sandbox_start_s": round(started, 1), "runs": runs}
         for kind in ("floor", "atlassian", "pycontribs"):
             results[kind] = _median_of(kind, spec, None, runs)
-        database = _fresh_postgres(postgres, f"pmo_bench_{issues}") if postgres else str(workdir / f"bot-{issues}.db")
+        name = f"pmo_bench_{issues}"
+        database = _postgres_database(postgres, name, create=True) if postgres else str(workdir / f"bot-{issues}.db")
         results["database"] = "postgresql" if postgres else "sqlite"
         bot = {**spec, "database": database, "rules": str(ROOT / "rules")}
         results["bot_full_cold"] = _client("bot", bot, bot_path)  # once: afterwards the database is not new
@@ -181,6 +183,8 @@ def measure(issues: int, bot_path: str | None, workdir: Path, runs: int, postgre
         results["edited"] = sorted(set(edited))
     finally:
         sandbox.stop()
+        if postgres:
+            _postgres_database(postgres, f"pmo_bench_{issues}", create=False)
     floor = results["floor"].get("wall_s") or 0
     for run in results.values():
         if isinstance(run, dict) and floor and run.get("wall_s") is not None:
