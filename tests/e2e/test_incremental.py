@@ -8,6 +8,7 @@ activity. Deletions cannot show in an ``updated >=`` search, so a periodic full 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -182,10 +183,12 @@ def test_an_issue_edited_while_the_bot_pages_through_search_is_not_lost(site: Ru
     tap = SearchTap(session)
 
     def edit_after_first_page(response: requests.Response, *args: object, **kwargs: object) -> None:
-        if len(tap.searches) == 1 and not edited:
-            edited.append(tap.searches[0][1][0])
-            reader.edit(edited[0], {"summary": "Edited while the bot was reading"})
+        with once:  # the projects' searches run at once: the first page to arrive, whichever search it is from
+            if tap.searches and not edited:
+                edited.append(tap.searches[0][1][0])
+                reader.edit(edited[0], {"summary": "Edited while the bot was reading"})
 
+    once = threading.Lock()
     edited: list[str] = []
     session.hooks["response"].append(edit_after_first_page)
     again = check(settings, session=session, dry_run=True, full=True)
