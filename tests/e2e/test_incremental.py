@@ -171,6 +171,25 @@ def test_a_change_search_did_not_show_yet_is_picked_up_by_the_next_run(site: Run
     assert len(reader.bot_comments(epic)) == 1
 
 
+@pytest.mark.parametrize("streams", ["1", "4"])
+def test_a_full_sync_searches_the_projects_apart_at_once_or_together(
+    site: RunningSandbox, database: Path, streams: str
+) -> None:
+    """``concurrent_searches``: above 1, one search per project, run at once; 1, one search for all."""
+    settings = settings_for(site, database, PMO_CONCURRENT_SEARCHES=streams)
+    projects = sorted({key.rsplit("-", 1)[0] for key in site_keys(site)})
+    session = fast_session(settings)
+    tap = SearchTap(session)
+    done = check(settings, session=session, dry_run=True, full=True)
+    asked = {jql.split(" AND ")[0].split(" ORDER BY")[0] for jql, _ in tap.searches}
+    if streams == "1":
+        assert asked == {f"project in ({', '.join(projects)})"}
+    else:
+        assert asked == {f"project in ({project})" for project in projects}
+    assert tap.keys() == set(site_keys(site))
+    assert done.items_checked == len(site_keys(site))
+
+
 def test_an_issue_edited_while_the_bot_pages_through_search_is_not_lost(site: RunningSandbox, database: Path) -> None:
     """Data Center pages by offset. Ordered by a field people change, an issue edited mid-sync moves to the end
     and shifts the pages after it, so one issue is skipped, and a full sync would then mark it deleted."""
