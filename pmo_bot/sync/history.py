@@ -25,7 +25,7 @@ from pmo_bot import logs
 from pmo_bot.atlassian.ports import BotIdentity, JiraPort, RemoteComment
 from pmo_bot.domain import Item
 from pmo_bot.sync.fields import FieldMap
-from pmo_bot.sync.normalize import last_person_activity, parse_instant
+from pmo_bot.sync.normalize import parse_instant, person_instants
 
 log = logs.get_logger(__name__)
 
@@ -172,6 +172,5 @@ def settle_activity(
     if jira.flavor == "cloud":
         # Cloud's history came filtered to the fields the rules read: a person's attachment, link or other field
         # before the bot's write is only in the whole history (Data Center's search brought it whole).
-        whole = {"changelog": {"histories": jira.issue_changelog(item.key)}}
-        people.extend(t for t in (last_person_activity(whole, bot),) if t is not None)
+        people += person_instants(((history, "created") for history in jira.issue_changelog(item.key)), bot)
     return dataclasses.replace(item, last_activity=max(people, default=item.created))

@@ -7,7 +7,7 @@ skipped with a reason when even its identity is unusable). Rich text is flattene
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -147,13 +147,17 @@ def last_person_activity(raw: Mapping[str, Any], bot: BotIdentity | None) -> dat
         listed = embedded.get(inner) if isinstance(embedded, Mapping) else None
         for entry in listed if isinstance(listed, list) else ():
             records += [(entry, "updated"), (entry, "created")]
-    instants = [
+    created = parse_instant(fields.get("created"))
+    return max([*person_instants(records, bot), *([created] if created else [])], default=None)
+
+
+def person_instants(records: Iterable[tuple[Any, str]], bot: BotIdentity | None) -> list[datetime]:
+    """The ``stamp`` instant of each ``(record, stamp)`` whose author is not the bot (histories: "created")."""
+    return [
         at
         for record, stamp in records
         if _by_person(record, bot) and (at := parse_instant(record.get(stamp))) is not None
     ]
-    created = parse_instant(fields.get("created"))
-    return max([*instants, *([created] if created else [])], default=None)
 
 
 def _worklogs(fields: Mapping[str, Any]) -> tuple[Worklog, ...]:

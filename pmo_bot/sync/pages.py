@@ -83,7 +83,6 @@ class PageWriter:
         instead of one per page); each is used once, so an issue a later page brings again is read afresh."""
         self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
         self.known = known if known is not None else {}
-        self.live_before = {key for key, state in self.known.items() if not state.deleted}
         self.flavor: Flavor = jira.flavor
         self.bot_wrote_at, self.bot = bot_wrote_at, bot
         flavor = self.flavor

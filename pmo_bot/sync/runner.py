@@ -186,6 +186,7 @@ def sync(
     with fetched_ahead(streams, min(at_once, len(streams))) as pages_in:
         # Read while the first pages are fetched: one query, not one per page.
         known = store.items.states_in(options.projects) if due_full else None
+        live_before = {key for key, state in (known or {}).items() if not state.deleted}
         pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, known)
         for index, page in pages_in:
             pages.take(page.issues)
@@ -200,7 +201,7 @@ def sync(
         pages.states.update(_read_states(jira, pages.state_unread))
     deleted = 0
     if due_full:
-        gone = pages.live_before - pages.seen  # what the store held live before this sync, not seen in it
+        gone = live_before - pages.seen  # what the store held live before this sync, not seen in it
         deleted = store.items.mark_deleted(gone, now) if gone else 0
     store.watermarks.advance(scope, pages.newest, now, full_sync=due_full)
     count = pages.fetched
