@@ -9,6 +9,7 @@ Center bodies are wiki markup (REST v2).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -89,7 +90,22 @@ def parsed(response: requests.Response) -> Any:
     try:
         return pydantic_core.from_json(response.content)
     except ValueError:
+        pass
+    try:  # pydantic-core refuses a lone surrogate escape (``\ud800``), which user text in Jira can hold
+        return _mended(json.loads(response.content))
+    except ValueError:
         return response.text
+
+
+def _mended(value: Any) -> Any:
+    """``value`` with each lone surrogate, which no text can carry (UTF-8, XML, a database), as U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_mended(element) for element in value]
+    if isinstance(value, dict):
+        return {_mended(key): _mended(element) for key, element in value.items()}
+    return value
 
 
 def expect_object(value: Any, what: str) -> Mapping[str, Any]:
@@ -146,10 +162,10 @@ class JiraClient:
 
     # -- metadata ---------------------------------------------------------------------------------------
     def server_info(self) -> Mapping[str, Any]:
-        return expect_object(call("reading serverInfo", self._jira.get, "rest/api/2/serverInfo"), "serverInfo")
+        return expect_object(self._read("reading serverInfo", "rest/api/2/serverInfo"), "serverInfo")
 
     def myself(self) -> BotIdentity:
-        me = expect_object(call("reading the bot's own account", self._jira.get, f"{self._api}/myself"), "/myself")
+        me = expect_object(self._read("reading the bot's own account", f"{self._api}/myself"), "/myself")
         return BotIdentity(
             account_id=me.get("accountId"),
             name=me.get("name"),
@@ -159,7 +175,7 @@ class JiraClient:
         )
 
     def fields(self) -> list[FieldInfo]:
-        raw = expect_list(call("reading the field catalogue", self._jira.get, f"{self._api}/field"), "/field")
+        raw = expect_list(self._read("reading the field catalogue", f"{self._api}/field"), "/field")
         return [
             FieldInfo(
                 id=str(f.get("id")),
@@ -172,16 +188,14 @@ class JiraClient:
         ]
 
     def projects(self) -> list[str]:
-        raw = expect_list(call("listing projects", self._jira.get, f"{self._api}/project"), "/project")
+        raw = expect_list(self._read("listing projects", f"{self._api}/project"), "/project")
         return sorted(str(p["key"]) for p in raw if p.get("key"))
 
     def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
         """Which of the project permissions ``keys`` the bot holds in ``project`` (``GET mypermissions``, v2 on
         both flavours; Cloud requires the ``permissions`` list)."""
         params = {"projectKey": project, "permissions": ",".join(keys)}
-        raw = call(
-            f"reading the bot's permissions in {project}", self._jira.get, "rest/api/2/mypermissions", params=params
-        )
+        raw = self._read(f"reading the bot's permissions in {project}", "rest/api/2/mypermissions", params=params)
         granted = (raw or {}).get("permissions") or {}
         return {k: bool(isinstance(granted.get(k), Mapping) and granted[k].get("havePermission")) for k in keys}
 
@@ -203,10 +217,12 @@ class JiraClient:
             pages = self._search_dc(jql, ("key",), (), (), size=KEYS_PAGE_SIZE)
         return [str(raw["key"]) for page in pages for raw in page.issues if isinstance(raw.get("key"), str)]
 
-    def _search_page(self, path: str, body: Mapping[str, Any]) -> Any:
-        """One search page: the raw answer, checked like any other, then parsed (``parsed``)."""
-        response = call("searching issues", self._jira.post, path, data=body, advanced_mode=True)
-        call("searching issues", self._jira.raise_for_status, response)
+    def _read(self, what: str, path: str, *, data: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+        """One request that reads (a POST when it sends ``data``): the answer checked like any other, then parsed
+        (``parsed``)."""
+        method = self._jira.get if data is None else self._jira.post
+        response = call(what, method, path, data=data, params=params, advanced_mode=True)
+        call(what, self._jira.raise_for_status, response)
         return parsed(response)
 
     def _search_cloud(
@@ -225,7 +241,7 @@ class JiraClient:
         token: str | None = None
         while True:
             page_body = {**body, "nextPageToken": token} if token else body
-            page = expect_object(self._search_page("rest/api/3/search/jql", page_body), "the search")
+            page = expect_object(self._read("searching issues", "rest/api/3/search/jql", data=page_body), "the search")
             yield SearchResult(issues=expect_list(page.get("issues"), "the search's issues"))
             token = page.get("nextPageToken")
             if page.get("isLast", token is None) or not token:
@@ -248,7 +264,7 @@ class JiraClient:
             body: dict[str, Any] = {"jql": jql, "fields": list(fields), "startAt": start, "maxResults": size}
             if expand:
                 body["expand"] = list(expand)
-            page = expect_object(self._search_page("rest/api/2/search", body), "the search")
+            page = expect_object(self._read("searching issues", "rest/api/2/search", data=body), "the search")
             issues = expect_list(page.get("issues"), "the search's issues")
             total = _count(page.get("total"))
             yield SearchResult(issues=issues, total=total)
@@ -278,9 +294,7 @@ class JiraClient:
             while True:
                 page_body = {**body, "nextPageToken": token} if token else body
                 try:
-                    page = call(
-                        "fetching changelogs", self._jira.post, "rest/api/3/changelog/bulkfetch", data=page_body
-                    )
+                    page = self._read("fetching changelogs", "rest/api/3/changelog/bulkfetch", data=page_body)
                 except NotFound:
                     log.warning("changelog_bulkfetch_unavailable", issues=len(ids))
                     return {key: self.issue_changelog(key) for key in found}
@@ -297,9 +311,8 @@ class JiraClient:
         """One issue's whole history. Cloud pages ``GET /issue/{key}/changelog``; Data Center has no such route,
         and its ``GET /issue/{key}?expand=changelog`` returns the full history."""
         if self.flavor != "cloud":
-            raw = call(
+            raw = self._read(
                 f"reading the history of {key}",
-                self._jira.get,
                 f"rest/api/2/issue/{key}",
                 params={"expand": "changelog", "fields": "created"},
             )
@@ -309,12 +322,7 @@ class JiraClient:
         start = 0
         while True:
             params = {"startAt": start, "maxResults": CHANGELOG_PAGE_SIZE}
-            page = (
-                call(
-                    f"reading the history of {key}", self._jira.get, f"rest/api/3/issue/{key}/changelog", params=params
-                )
-                or {}
-            )
+            page = self._read(f"reading the history of {key}", f"rest/api/3/issue/{key}/changelog", params=params) or {}
             batch = page.get("values") or []
             found.extend(batch)
             start += len(batch)
@@ -328,7 +336,7 @@ class JiraClient:
         while True:
             params = {"startAt": start, "maxResults": COMMENT_PAGE_SIZE, "expand": "properties"}
             page = expect_object(
-                call(f"listing comments of {key}", self._jira.get, f"{self._api}/issue/{key}/comment", params=params),
+                self._read(f"listing comments of {key}", f"{self._api}/issue/{key}/comment", params=params),
                 f"the comments of {key}",
             )
             batch = expect_list(page.get("comments"), f"the comments of {key}")
@@ -376,9 +384,8 @@ class JiraClient:
     # -- properties --------------------------------------------------------------------------
     def get_issue_property(self, key: str, name: str) -> Any | None:
         try:
-            found = call(
+            found = self._read(
                 f"reading property {name} of {key}",
-                self._jira.get,
                 f"{self._api}/issue/{key}/properties/{name}",
             )
         except NotFound:

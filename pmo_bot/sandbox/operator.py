@@ -10,13 +10,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox import views
 from pmo_bot.sandbox.confluence.operations import check_space_grants
 from pmo_bot.sandbox.faults import FaultSettings
 from pmo_bot.sandbox.jira.grants import check_grants
+from pmo_bot.sandbox.responses import JSONResponse
 from pmo_bot.sandbox.site import Sandbox, SeedProfile, check_time_zone
 
 

@@ -37,6 +37,7 @@ EVIL = "evil.example"
 HOSTILE: dict[str, str] = {
     "100kb": "Quarterly plan " + "lorem ipsum dolor " * 5_700,
     "controls": "a\x00b\x01c\x07d\x08e\x0bf\x0cg\x1bh\x7fi\x85j\x9fk",
+    "surrogates": "lone \ud800 halves \udfff of \ude00\ud83d a pair",  # JSON may escape them; no text holds them
     "bidi": "Budget \u202eexe.txt\u202c approved \u2066isolate\u2069 \u202dLRO\u202c \u061c\u200b\ufeff\u2028end",
     "wiki": (
         "*bold* _it_ -strike- +under+ ^sup^ ~sub~ ??cite?? {{mono}} h1. head\n* item\n|| th ||\n| td |\n"

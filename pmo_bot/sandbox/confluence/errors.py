@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from pmo_bot.sandbox.confluence.model import BadRequest, Conflict, ConfluenceStateError, Forbidden, NotFound
+from pmo_bot.sandbox.responses import JSONResponse
 
 _V1_EXCEPTIONS = {
     400: "com.atlassian.confluence.api.service.exceptions.BadRequestException",

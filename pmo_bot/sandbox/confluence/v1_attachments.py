@@ -13,13 +13,14 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, int_param, v1_endpoint
 from pmo_bot.sandbox.confluence.errors import v1_error, xsrf_failed
 from pmo_bot.sandbox.confluence.model import Attachment, NotFound
 from pmo_bot.sandbox.confluence.v1_shapes import attachment_json, listing, parse_expand
+from pmo_bot.sandbox.responses import JSONResponse
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, int_param, json_body, v1_endpoint
@@ -19,6 +19,7 @@ from pmo_bot.sandbox.confluence.v1_shapes import (
     parse_expand,
     space_json,
 )
+from pmo_bot.sandbox.responses import JSONResponse
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200

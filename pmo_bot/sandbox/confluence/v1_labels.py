@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, int_param, json_body, v1_endpoint
 from pmo_bot.sandbox.confluence.errors import v1_error
 from pmo_bot.sandbox.confluence.v1_shapes import labels_json
+from pmo_bot.sandbox.responses import JSONResponse
 
 
 async def get_labels(ctx: Ctx, request: Request) -> Response:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, int_param, json_body, stamp, v1_endpoint
 from pmo_bot.sandbox.confluence.errors import v1_error
 from pmo_bot.sandbox.confluence.model import NotFound
 from pmo_bot.sandbox.confluence.properties import ContentProperty
+from pmo_bot.sandbox.responses import JSONResponse
 
 
 def property_json(ctx: Ctx, prop: ContentProperty) -> dict[str, Any]:

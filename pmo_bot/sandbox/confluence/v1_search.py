@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, int_param, stamp, v1_endpoint
 from pmo_bot.sandbox.confluence.cql import search
 from pmo_bot.sandbox.confluence.errors import v1_error
 from pmo_bot.sandbox.confluence.v1_shapes import content_json, listing, page_links, parse_expand
+from pmo_bot.sandbox.responses import JSONResponse
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200

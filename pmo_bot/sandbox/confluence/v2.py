@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, json_body, multi_param, v2_endpoint
@@ -22,6 +22,7 @@ from pmo_bot.sandbox.confluence.v2_shapes import (
     paged,
     space_json,
 )
+from pmo_bot.sandbox.responses import JSONResponse
 
 MAX_WRITE_BYTES = 5 * 1024 * 1024
 _BODY_FORMATS = {"storage", "atlas_doc_format", "view", "export_view", "anonymous_export_view", "styled_view", "editor"}

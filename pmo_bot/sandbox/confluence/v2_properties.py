@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pmo_bot.sandbox.confluence.context import Ctx, SandboxLike, json_body, v2_endpoint
@@ -17,6 +17,7 @@ from pmo_bot.sandbox.confluence.errors import v2_error
 from pmo_bot.sandbox.confluence.model import BadRequest, Conflict
 from pmo_bot.sandbox.confluence.properties import ContentProperty
 from pmo_bot.sandbox.confluence.v2_shapes import paged, version_json
+from pmo_bot.sandbox.responses import JSONResponse
 
 
 def _page_id(ctx: Ctx, request: Request) -> str:

@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from pmo_bot.sandbox.confluence.context import Ctx, stamp
 from pmo_bot.sandbox.confluence.model import Attachment, Label, Page, Space, Version
 from pmo_bot.sandbox.confluence.v1_shapes import page_links
+from pmo_bot.sandbox.responses import JSONResponse
 
 T = TypeVar("T")
 

@@ -18,12 +18,13 @@ import hashlib
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import bad_request
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
 from pmo_bot.sandbox.jira.records import Change, ChangeItem, Issue
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 PAGE_CAP = 100  # Cloud: GET /issue/{key}/changelog maxResults (J3 default 100)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira.context import JiraCtx
@@ -12,6 +12,7 @@ from pmo_bot.sandbox.jira.errors import NO_COMMENT, JiraHttpError, bad_request, 
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
 from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Comment, Issue
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 DEFAULT_PAGE = 100

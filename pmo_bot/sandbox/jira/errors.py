@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
+
+from pmo_bot.sandbox.responses import JSONResponse
 
 ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 SEARCH_REMOVED = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira.catalogue import ISSUE_TYPE_IDS, hierarchy_level
 from pmo_bot.sandbox.jira.context import JiraCtx
@@ -13,6 +13,7 @@ from pmo_bot.sandbox.jira.errors import NO_EDIT, JiraHttpError, bad_request, not
 from pmo_bot.sandbox.jira.issue_json import EPIC_NAME, IssueRenderer, select_fields
 from pmo_bot.sandbox.jira.limits import SUMMARY_LIMIT
 from pmo_bot.sandbox.jira.records import Issue
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 

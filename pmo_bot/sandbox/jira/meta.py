@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira import vocab
 from pmo_bot.sandbox.jira.catalogue import ISSUE_TYPE_IDS, PRIORITIES, STATUS_CATEGORIES, STATUS_IDS
@@ -12,6 +12,7 @@ from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import JiraHttpError, not_found
 from pmo_bot.sandbox.jira.formats import jira_time
 from pmo_bot.sandbox.jira.records import Project
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 

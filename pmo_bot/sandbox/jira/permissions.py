@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import NO_COMMENT, NO_EDIT, JiraHttpError, bad_request, not_found
 from pmo_bot.sandbox.jira.grants import PROJECT_PERMISSIONS, granted
 from pmo_bot.sandbox.jira.records import Issue
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira.context import JiraCtx
 from pmo_bot.sandbox.jira.errors import (
@@ -17,6 +17,7 @@ from pmo_bot.sandbox.jira.errors import (
     not_found,
 )
 from pmo_bot.sandbox.jira.issues import find_issue
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 MAX_KEY_LENGTH = 255

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox.jira.catalogue import FieldDef
 from pmo_bot.sandbox.jira.context import JiraCtx
@@ -27,6 +27,7 @@ from pmo_bot.sandbox.jira.search_body import check_cloud_search_body, check_dc_s
 from pmo_bot.sandbox.jira.state import JiraState
 from pmo_bot.sandbox.jql import JqlError, compile_query, parse
 from pmo_bot.sandbox.jql.errors import UNBOUNDED_MESSAGE
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 DEFAULT_PAGE = 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pmo_bot.sandbox import markup
 from pmo_bot.sandbox.jira.context import JiraCtx
@@ -14,6 +14,7 @@ from pmo_bot.sandbox.jira.formats import parse_duration, parse_jira_time
 from pmo_bot.sandbox.jira.issues import find_issue, renderer
 from pmo_bot.sandbox.jira.limits import check_text
 from pmo_bot.sandbox.jira.records import Issue, Worklog
+from pmo_bot.sandbox.responses import JSONResponse
 
 RouteSpec = tuple[list[str], str, Any]
 MAX_PAGE = 5000
