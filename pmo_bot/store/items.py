@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast
+from sqlalchemy import Text, bindparam, cast, true
 from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select, update
 
@@ -88,15 +88,18 @@ class Items:
     def states(self, keys: Collection[str]) -> dict[str, StoredState]:
         """The stored state of ``keys`` (deleted ones too); unknown keys are left out."""
         found: dict[str, StoredState] = {}
+        if not keys:
+            return found
         with self._db.session() as session:
             for group in key_groups(session, keys):
                 found.update(_states_where(session, among(session, table("items").c.key, group)))
         return found
 
-    def states_in(self, projects: Collection[str]) -> dict[str, StoredState]:
-        """The stored state of every item of ``projects`` (deleted ones too), in one query."""
+    def states_in(self, projects: Collection[str] | None = None) -> dict[str, StoredState]:
+        """The stored state of every item (of ``projects``, when given; deleted ones too), in one query."""
+        items = table("items").c
         with self._db.session() as session:
-            return _states_where(session, table("items").c.project.in_(list(projects)))
+            return _states_where(session, items.project.in_(list(projects)) if projects is not None else true())
 
     def write(
         self,
@@ -127,6 +130,8 @@ class Items:
     def get_many(self, keys: Collection[str]) -> list[Item]:
         """The stored (not deleted) snapshots of ``keys``, ordered by key; unknown keys are left out."""
         found: list[Item] = []
+        if not keys:
+            return found
         with self._db.session() as session:
             for group in key_groups(session, keys):
                 query = select(_SNAPSHOT_TEXT).where(

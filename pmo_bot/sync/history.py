@@ -83,15 +83,18 @@ def _updated(raw: Mapping[str, Any]) -> datetime | None:
     return parse_instant(fields.get("updated")) if isinstance(fields, Mapping) else None
 
 
-def needs_history(raw: Mapping[str, Any], stored: Item | None, bot_wrote: datetime | None) -> bool:
-    """New, changed, or stored before activity was measured: the history must be (re)read. An issue whose
-    ``updated`` moved only by the bot's own write just now (its comment, its property) has not changed."""
-    if stored is None or stored.last_activity is None:
-        return True
+def moved_since(raw: Mapping[str, Any], stored_updated: datetime, bot_wrote: datetime | None) -> bool:
+    """``updated`` moved since the issue was stored, and not only by the bot's own write just now (its comment,
+    its property)."""
     updated = _updated(raw)
-    if updated is None or updated == stored.updated:
+    if updated is None or updated == stored_updated:
         return False
-    return not (bot_wrote is not None and stored.updated <= bot_wrote and updated <= bot_wrote + ACTIVITY_SLACK)
+    return not (bot_wrote is not None and stored_updated <= bot_wrote and updated <= bot_wrote + ACTIVITY_SLACK)
+
+
+def needs_history(raw: Mapping[str, Any], stored: Item | None, bot_wrote: datetime | None) -> bool:
+    """New, changed (``moved_since``), or stored before activity was measured: the history must be (re)read."""
+    return stored is None or stored.last_activity is None or moved_since(raw, stored.updated, bot_wrote)
 
 
 def _truncated(raw: Mapping[str, Any]) -> bool:

@@ -16,10 +16,11 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPort
+from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPort, SearchResult
 from pmo_bot.store import Store
 from pmo_bot.store.codec import content_hash, item_to_json
 from pmo_bot.store.items import item_row
@@ -29,6 +30,7 @@ from pmo_bot.sync.history import (
     carry_history,
     complete_histories,
     embedded_comments,
+    moved_since,
     needs_history,
     same_but_updated,
     settle_activity,
@@ -66,6 +68,16 @@ def _state(raw: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return state if isinstance(state, Mapping) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A search page as its search thread hands it over (``PageWriter.prepare``)."""
+
+    page: SearchResult
+    digests: Mapping[str, str]  # key -> fingerprint
+    stored: Mapping[str, StoredState]  # key -> its state in the store when the page arrived
+    histories: Mapping[str, Mapping[str, Any]]  # key -> the raw issue with its history complete (changed ones)
+
+
 class PageWriter:
     """Takes the pages of one sync in order; keeps counts, the keys seen and the bot's issue properties."""
 
@@ -77,12 +89,12 @@ class PageWriter:
         run_id: int,
         bot_wrote_at: Callable[[str], datetime | None],
         bot: BotIdentity | None = None,
-        known: dict[str, StoredState] | None = None,
+        known: Mapping[str, StoredState] | None = None,
     ) -> None:
-        """``known``: the stored states of the issues this sync expects (a full sync reads them in one query
-        instead of one per page); each is used once, so an issue a later page brings again is read afresh."""
+        """``known``: every stored state (a full sync reads them in one query instead of one per page): an
+        issue not in it is not in the store. Without it, each page's are read."""
         self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
-        self.known = known if known is not None else {}
+        self.known = known
         self.flavor: Flavor = jira.flavor
         self.bot_wrote_at, self.bot = bot_wrote_at, bot
         flavor = self.flavor
@@ -104,11 +116,38 @@ class PageWriter:
             return True
         return any(self.bot.is_author_of(comment.author) for comment in comments)
 
-    def take(self, issues: Sequence[Mapping[str, Any]]) -> None:
-        keys = [key for raw in issues if isinstance(raw, Mapping) and isinstance(key := raw.get("key"), str)]
-        stored = {key: self.known.pop(key) for key in keys if key in self.known}
-        if missing := [key for key in keys if key not in stored]:
-            stored.update(self.store.items.states(missing))
+    def prepare(self, page: SearchResult) -> Fetched:
+        """What can be learnt of a page before it is stored, in the search thread that fetched it (so the
+        history requests overlap the storing of earlier pages): each issue's fingerprint, its stored state, and
+        the history of each issue that changed by that state. Thread-safe: it reads the store and Jira only."""
+        keys = [key for raw in page.issues if isinstance(raw, Mapping) and isinstance(key := raw.get("key"), str)]
+        if self.known is None:
+            stored = self.store.items.states(keys)
+        else:
+            stored = {key: self.known[key] for key in keys if key in self.known}
+        digests: dict[str, str] = {}
+        changed: dict[str, Mapping[str, Any]] = {}
+        for raw in page.issues:
+            key = raw.get("key") if isinstance(raw, Mapping) else None
+            if not isinstance(key, str):
+                continue
+            digest = digests[key] = raw_hash(raw, self.shape, self.custom)
+            old = stored.get(key)
+            if (
+                old is None
+                or old.deleted
+                or (old.raw_hash != digest and moved_since(raw, old.updated, self.bot_wrote_at(key)))
+            ):
+                changed[key] = raw
+        completed = complete_histories(self.jira, list(changed.values()), set(changed), self.fmap)
+        return Fetched(page, digests, stored, {str(raw["key"]): raw for raw in completed})
+
+    def take(self, fetched: Fetched) -> None:
+        """Store a prepared page (``prepare``); pages are taken one at a time, in arrival order."""
+        issues = fetched.page.issues
+        stored = dict(fetched.stored)
+        if again := [key for key in fetched.digests if key in self.seen]:
+            stored.update(self.store.items.states(again))  # an earlier page of this sync stored them
         rows: dict[str, dict[str, Any]] = {}
         raw_hashes: dict[str, str] = {}
         moved_from: set[str] = set()
@@ -129,7 +168,7 @@ class PageWriter:
             state = _state(raw)
             if state is not None:
                 self.states[key] = state
-            digest = raw_hash(raw, self.shape, self.custom)
+            digest = fetched.digests[key]
             if old is not None and not old.deleted and old.raw_hash == digest:
                 self.seen.add(key)
                 self.unchanged += 1
@@ -138,15 +177,17 @@ class PageWriter:
             candidates[key] = (raw, digest, updated)
         if not candidates:
             return
-        # History is completed, page by page, only for the issues that changed (sync/history.py).
-        known = {item.key: item for item in self.store.items.get_many(candidates)}
+        # History is completed only for the issues that changed (sync/history.py): mostly by ``prepare``, the
+        # rest (an issue stored before activity was measured, or by an earlier page of this sync) here.
+        live = [key for key in candidates if (before := stored.get(key)) is not None and not before.deleted]
+        known = {item.key: item for item in self.store.items.get_many(live)}
         changed = {
             key for key, (raw, _, _) in candidates.items() if needs_history(raw, known.get(key), self.bot_wrote_at(key))
         }
-        raws = [raw for raw, _, _ in candidates.values()]
-        for raw in complete_histories(self.jira, raws, changed, self.fmap):
-            key = str(raw["key"])
-            _, digest, updated = candidates[key]
+        late = [raw for key, (raw, _, _) in candidates.items() if key in changed and key not in fetched.histories]
+        completed = {str(raw["key"]): raw for raw in complete_histories(self.jira, late, changed, self.fmap)}
+        for key, (found, digest, updated) in candidates.items():
+            raw = (completed.get(key) or fetched.histories[key]) if key in changed else found
             old = stored.get(key)
             result = normalize(raw, self.fmap, self.flavor, self.bot)
             item = result.item

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from queue import Queue
-from typing import Any
+from typing import Any, TypeVar
 
 from pmo_bot import logs
 from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, JiraPort, SearchResult
@@ -29,6 +29,7 @@ from pmo_bot.sync.jqlbuild import fetch_jql, jql_datetime
 from pmo_bot.sync.pages import PageWriter
 
 log = logs.get_logger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +86,14 @@ _DONE = object()  # a stream's end, in the page queue
 
 @contextmanager
 def fetched_ahead(
-    streams: Sequence[Iterator[SearchResult]], workers: int = 1
-) -> Iterator[Iterator[tuple[int, SearchResult]]]:
-    """Each stream's pages, paged by up to ``workers`` threads at once from the moment this is entered, as
-    ``(stream index, page)`` in arrival order. The store takes one page while the next ones are fetched, so the
-    sync takes about as long as the searches alone; and a server answers several projects' searches at once,
-    where one stream's pages can only follow each other (each needs the previous page's token). An error
-    fetching a page surfaces where the pages are taken. On leaving, the threads stop at their next page."""
+    streams: Sequence[Iterator[SearchResult]], prepare: Callable[[SearchResult], T], workers: int = 1
+) -> Iterator[Iterator[tuple[int, T]]]:
+    """Each stream's pages, paged by up to ``workers`` threads at once from the moment this is entered, each
+    ``prepare``d by the thread that fetched it, as ``(stream index, prepared page)`` in arrival order. The store
+    takes one page while the next ones are fetched and prepared, so the sync takes about as long as the searches
+    alone; and a server answers several projects' searches at once, where one stream's pages can only follow
+    each other (each needs the previous page's token). An error fetching or preparing a page surfaces where the
+    pages are taken. On leaving, the threads stop at their next page."""
     queue: Queue[tuple[int, Any, threading.Event]] = Queue()  # at most one entry per thread
     stop = threading.Event()
 
@@ -110,13 +112,13 @@ def fetched_ahead(
             return
         try:
             for page in streams[index]:
-                if not put(index, page):
+                if not put(index, prepare(page)):
                     return
             put(index, _DONE)
         except BaseException as error:  # handed to the consumer, which raises it
             put(index, error)
 
-    def taken() -> Iterator[tuple[int, SearchResult]]:
+    def taken() -> Iterator[tuple[int, T]]:
         open_streams = len(streams)
         while open_streams:
             index, entry, handed = queue.get()
@@ -183,13 +185,13 @@ def sync(
         for part in parts
     ]
     totals: dict[int, int | None] = {}  # by stream, from its first page (Data Center)
-    with fetched_ahead(streams, min(at_once, len(streams))) as pages_in:
-        # Read while the first pages are fetched: one query, not one per page.
-        known = store.items.states_in(options.projects) if due_full else None
-        live_before = {key for key, state in (known or {}).items() if not state.deleted}
-        pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, known)
-        for index, page in pages_in:
-            pages.take(page.issues)
+    # A full sync reads every stored state in one query, not one per page.
+    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, store.items.states_in() if due_full else None)
+    live_before = set(store.items.links(options.projects)) if due_full else set()
+    with fetched_ahead(streams, pages.prepare, min(at_once, len(streams))) as pages_in:
+        for index, fetched in pages_in:
+            pages.take(fetched)
+            page = fetched.page
             totals.setdefault(index, page.total)
             if progress is not None:
                 whole = len(totals) == len(streams) and None not in totals.values()

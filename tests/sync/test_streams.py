@@ -127,6 +127,6 @@ def test_leaving_early_stops_the_search_threads() -> None:
         while True:
             yield SearchResult(issues=[{"key": f"P{tag}-1"}])
 
-    with fetched_ahead([endless(1), endless(2)], workers=2) as pages:
+    with fetched_ahead([endless(1), endless(2)], lambda page: page, workers=2) as pages:
         assert next(iter(pages))[1].issues
     assert _search_threads() == []
