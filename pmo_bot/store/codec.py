@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from pmo_bot.domain import EMPTY, Item
+from pmo_bot.store.db import EncodedJSON
 
 _ITEM = TypeAdapter(Item)
 _EXTRA = TypeAdapter(dict[str, Any])
+_INSTANT = TypeAdapter(datetime)
 
 
-def item_to_json(item: Item) -> dict[str, Any]:
-    """JSON-ready: instants as ISO 8601 with their offset, dates as ISO dates, enums as values.
-    ``extra`` must hold JSON values (strings, numbers, booleans, lists, objects)."""
-    data: dict[str, Any] = _ITEM.dump_python(item, mode="json", exclude={"extra"})
-    data["extra"] = _EXTRA.dump_python(dict(item.extra), mode="json")  # pydantic cannot dump a mappingproxy
-    return data
+def encode(item: Item) -> tuple[EncodedJSON, str]:
+    """The item's snapshot as JSON text (instants as ISO 8601 with their offset, dates as ISO dates, enums as
+    values), and the hash of everything in it but ``updated``: a comment or property written by the bot bumps
+    ``updated`` in Jira without changing the item, and must not count as a change. Encoded once, by pydantic,
+    for both. ``extra`` must hold JSON values (strings, numbers, booleans, lists, objects)."""
+    body = _ITEM.dump_json(item, exclude={"updated", "extra"})  # pydantic cannot dump a mappingproxy
+    body = body[:-1] + b',"extra":' + _EXTRA.dump_json(dict(item.extra)) + b"}"
+    text = b'{"updated":' + _INSTANT.dump_json(item.updated) + b"," + body[1:]
+    return EncodedJSON(text.decode()), hashlib.sha256(body).hexdigest()
 
 
 def item_from_text(text: str | bytes) -> Item:
@@ -32,10 +36,3 @@ def item_from_text(text: str | bytes) -> Item:
     # A fresh, unshared object: set ``extra`` read-only in place (a ``replace`` would copy every field).
     object.__setattr__(item, "extra", MappingProxyType(extra) if extra else EMPTY)
     return item
-
-
-def content_hash(snapshot: Mapping[str, Any]) -> str:
-    """A hash of everything but ``updated``: a comment or property written by the bot bumps ``updated`` in
-    Jira without changing the item, and must not count as a change."""
-    content = {k: v for k, v in snapshot.items() if k != "updated"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

@@ -6,6 +6,7 @@ check writes; PostgreSQL gets pre-ping so a daemon survives server restarts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,18 +39,28 @@ def describe(url: str | URL) -> str:
     return (url if isinstance(url, URL) else parse_url(url)).render_as_string(hide_password=True)
 
 
+class EncodedJSON(str):
+    """A value for a JSON column that is JSON text already: stored as it is, not encoded again."""
+
+
+def _json_serializer(value: Any) -> str:
+    return value if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database not in ("", ":memory:") and not Path(database).expanduser().parent.is_dir():
             raise StoreError(f"cannot create the database {database}: its directory does not exist")
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=_json_serializer
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver pmo-bot ships with
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, json_serializer=_json_serializer)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

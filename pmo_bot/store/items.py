@@ -16,14 +16,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select, update
 
 from pmo_bot.domain import Item
-from pmo_bot.store.codec import content_hash, item_from_text, item_to_json
-from pmo_bot.store.db import Database, among, key_groups, upsert
+from pmo_bot.store.codec import encode, item_from_text
+from pmo_bot.store.db import Database, EncodedJSON, among, key_groups, upsert
 from pmo_bot.store.models import FindingRow, ItemRow, table
 from pmo_bot.store.records import FindingStatus, ItemsUpserted, StoredState
 
 
-def item_row(item: Item, snapshot: Mapping[str, Any], digest: str, raw_hash: str | None) -> dict[str, Any]:
-    """The ``items`` row of a normalised item (``snapshot`` = ``item_to_json(item)``, ``digest`` its hash)."""
+def item_row(item: Item, snapshot: EncodedJSON, digest: str, raw_hash: str | None) -> dict[str, Any]:
+    """The ``items`` row of a normalised item (``snapshot, digest = encode(item)``)."""
     return {
         "key": item.key,
         "id": item.id,
@@ -63,8 +63,7 @@ class Items:
         Rows whose snapshot is the same as the stored one are not written."""
         rows: list[dict[str, Any]] = []
         for item in items:
-            snapshot = item_to_json(item)
-            rows.append(item_row(item, snapshot, content_hash(snapshot), None))
+            rows.append(item_row(item, *encode(item), None))
         if len({r["key"] for r in rows}) != len(rows):
             raise ValueError("the same issue key appears twice in one upsert")
         before = self.states([r["key"] for r in rows])

@@ -22,7 +22,7 @@ from typing import Any
 
 from pmo_bot.atlassian.ports import STATE_PROPERTY, BotIdentity, Flavor, JiraPort, SearchResult
 from pmo_bot.store import Store
-from pmo_bot.store.codec import content_hash, item_to_json
+from pmo_bot.store.codec import encode
 from pmo_bot.store.items import item_row
 from pmo_bot.store.records import StoredState
 from pmo_bot.sync.fields import FieldMap
@@ -206,8 +206,7 @@ class PageWriter:
                     self.jira, item, self.bot, bot_touched=bot_touched, comments=embedded_comments(raw)
                 )
             self.seen.add(key)
-            snapshot = item_to_json(item)
-            content = content_hash(snapshot)
+            snapshot, content = encode(item)
             if old is None:
                 self.inserted += 1
                 self.new_keys.append(key)
