@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -55,6 +56,10 @@ def test_a_fast_server_is_unaffected_and_its_connection_reused() -> None:
             assert http.get(f"{url}/rest/api/2/x").json() == {"ok": True}
         time.sleep(1.2)  # past the deadline of the earlier requests: their timers must not cut the next one
         assert http.get(f"{url}/rest/api/2/x").json() == {"ok": True}
+        # One watchdog thread for all deadlines, not a thread per request.
+        watchdogs = [t for t in threading.enumerate() if t.name.startswith("request-deadlines")]
+        assert len(watchdogs) == 1
+        assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
     assert len(recorded.requests) == 4
 
 
