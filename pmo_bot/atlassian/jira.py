@@ -88,7 +88,7 @@ def parsed(response: requests.Response) -> Any:
     if not response.content:
         return None
     try:
-        return pydantic_core.from_json(response.content)
+        return pydantic_core.from_json(response.content, cache_strings="keys")
     except ValueError:
         pass
     try:  # pydantic-core refuses a lone surrogate escape (``\ud800``), which user text in Jira can hold
