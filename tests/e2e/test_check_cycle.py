@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pmo_bot import jobs
 from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.config import Settings
 from pmo_bot.domain import Mode, StatusCategory
@@ -100,9 +102,16 @@ def test_full_cycle_keeps_exactly_one_comment_per_issue(site: RunningSandbox, da
         assert len(reader.bot_comments(key)) == 1, key
 
 
-def test_audit_mode_writes_nothing(site: RunningSandbox, database: Path) -> None:
+def test_audit_mode_writes_nothing(site: RunningSandbox, database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_for(site, database, PMO_MODE=Mode.AUDIT.value)
+    during: list[tuple[int, int, int]] = []
+    run = jobs.run_check
+    monkeypatch.setattr(jobs, "run_check", lambda *a: during.append(gc.get_threshold()) or run(*a))
+    before = gc.get_threshold()
     summary = check(settings)
+    # The run collects garbage less often than the defaults, and leaves the process's settings as they were.
+    assert during == [jobs.BULK_GC_THRESHOLDS]
+    assert gc.get_threshold() == before
     assert summary.findings_by_severity
     assert summary.writes_planned == 0
     reader = SiteReader(site)
