@@ -6,6 +6,7 @@ check writes; PostgreSQL gets pre-ping so a daemon survives server restarts.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -97,11 +98,17 @@ class Database:
 
 def upsert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
     """INSERT ... ON CONFLICT (keys) DO UPDATE for many rows: compiled once, sent as one executemany."""
-    if not rows:
-        return
+    if rows:
+        statement = _upsert_statement(session.get_bind().dialect.name, table, tuple(rows[0]), tuple(keys))
+        session.execute(statement, list(rows))
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(dialect: str, table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Any:
+    """Built once per table and column set: building it anew cost more than sending a page of rows."""
     # The dialect's own INSERT (imported here: a SQLite user never pays for loading the PostgreSQL dialect).
     statement: Any
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         statement = sqlite_insert(table)
@@ -109,8 +116,8 @@ def upsert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], ke
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         statement = postgresql_insert(table)
-    updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
+    updates = {c: statement.excluded[c] for c in columns if c not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
 def chunked(values: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
