@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,12 +90,14 @@ class PageWriter:
         run_id: int,
         bot_wrote_at: Callable[[str], datetime | None],
         bot: BotIdentity | None = None,
-        known: Mapping[str, StoredState] | None = None,
+        preload: bool = False,
     ) -> None:
-        """``known``: every stored state (a full sync reads them in one query instead of one per page): an
-        issue not in it is not in the store. Without it, each page's are read."""
+        """``preload``: read every stored state in one query, when the first page needs it, instead of each
+        page's (a full sync brings most of them); an issue not among them is not in the store."""
         self.store, self.fmap, self.jira, self.run_id = store, fmap, jira, run_id
-        self.known = known
+        self.preload = preload
+        self._known: Mapping[str, StoredState] | None = None
+        self._loading = threading.Lock()
         self.flavor: Flavor = jira.flavor
         self.bot_wrote_at, self.bot = bot_wrote_at, bot
         flavor = self.flavor
@@ -121,10 +124,12 @@ class PageWriter:
         history requests overlap the storing of earlier pages): each issue's fingerprint, its stored state, and
         the history of each issue that changed by that state. Thread-safe: it reads the store and Jira only."""
         keys = [key for raw in page.issues if isinstance(raw, Mapping) and isinstance(key := raw.get("key"), str)]
-        if self.known is None:
-            stored = self.store.items.states(keys)
+        if self.preload:
+            with self._loading:  # the first page's thread reads them; the others wait for it
+                known = self._known = self._known if self._known is not None else self.store.items.states_in()
+            stored = {key: known[key] for key in keys if key in known}
         else:
-            stored = {key: self.known[key] for key in keys if key in self.known}
+            stored = self.store.items.states(keys)
         digests: dict[str, str] = {}
         changed: dict[str, Mapping[str, Any]] = {}
         for raw in page.issues:

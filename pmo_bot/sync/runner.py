@@ -185,14 +185,12 @@ def sync(
         for part in parts
     ]
     totals: dict[int, int | None] = {}  # by stream, from its first page (Data Center)
-    # A full sync reads every stored state in one query, not one per page.
-    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, store.items.states_in() if due_full else None)
-    live_before = set(store.items.links(options.projects)) if due_full else set()
+    pages = PageWriter(store, fmap, jira, run_id, bot_wrote_at, bot, preload=due_full)
     with fetched_ahead(streams, pages.prepare, min(at_once, len(streams))) as pages_in:
+        live_before = set(store.items.links(options.projects)) if due_full else set()  # while pages are fetched
         for index, fetched in pages_in:
             pages.take(fetched)
-            page = fetched.page
-            totals.setdefault(index, page.total)
+            totals.setdefault(index, fetched.page.total)
             if progress is not None:
                 whole = len(totals) == len(streams) and None not in totals.values()
                 progress(pages.fetched, sum(t or 0 for t in totals.values()) if whole else None)
