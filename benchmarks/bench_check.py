@@ -24,8 +24,9 @@ import requests
 
 from pmo_bot import wiring
 from pmo_bot.atlassian.polite import endpoint_of
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, run_check
+from pmo_bot.check import CheckDeps, CheckSummary, run_check
 from pmo_bot.config import load_settings
+from pmo_bot.jobs import CheckOptions
 from pmo_bot.rules import loader
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.sandbox.site import Flavor, SeedProfile

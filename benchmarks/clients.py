@@ -97,9 +97,13 @@ def pycontribs(spec: dict[str, Any]) -> int:
 
 
 def bot(spec: dict[str, Any]) -> int:
-    from pmo_bot.check import CheckOptions
     from pmo_bot.config import load_settings
     from pmo_bot.jobs import check_job
+
+    try:
+        from pmo_bot.jobs import CheckOptions
+    except ImportError:  # a checkout from before CheckOptions moved there (--bot-path)
+        from pmo_bot.check import CheckOptions
 
     env = {
         "PMO_JIRA_URL": spec["url"],
@@ -134,8 +138,8 @@ def _prepare(kind: str) -> float:
     if kind == "bot":
         if os.environ.get("PMO_BENCH_BOT_PATH"):  # an older checkout, for before/after figures
             sys.path.insert(0, os.environ["PMO_BENCH_BOT_PATH"])
-        from pmo_bot import logs
-        from pmo_bot.jobs import check_job  # noqa: F401
+        # The check cycle and the store too: pmo_bot.jobs imports them only when a check runs.
+        from pmo_bot import check, logs  # noqa: F401
 
         logs.configure(level="ERROR", json=False)  # quiet: the figures are the output
     elif kind == "atlassian":

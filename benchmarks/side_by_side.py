@@ -11,6 +11,10 @@ are each client's alone:
 - the bot: a cold full check (new database; it writes the comments), a full check with nothing changed (the
   daily reconciliation), and an incremental check after two issues were edited.
 
+Before the sizes, the bot's start-up: the median wall time of ``python -m pmo_bot --help``, and the time from
+spawning ``python -m pmo_bot check`` to its first request arriving at a loopback listener (which does not answer:
+the process is killed), each ``STARTUP_RUNS`` times, with the package's bytecode compiled as an install does.
+
 The client request rate is lifted (``request_rate`` 1000/s) so pacing does not hide the work. Each client runs
 ``--runs`` times (3) and the run with the median wall time is kept (the cold check once: afterwards its database is
 not new; each incremental run follows two fresh edits). Results go to ``benchmarks/results/latest.json`` and
@@ -22,9 +26,11 @@ shared machine are noisy: compare runs made at the same time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +44,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 USER, TOKEN = "pmo-bot@example.com", "sandbox-token"  # the sandbox's documented defaults
+STARTUP_RUNS = 9  # start-ups are quick and the noisiest figure here
 
 
 def _free_port() -> int:
@@ -93,6 +100,52 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _first_request(home: Path, database: Path) -> float:
+    """Seconds from spawning ``python -m pmo_bot check`` (in checkout ``home``) to its first request's bytes."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(60)
+        env = {
+            **os.environ,
+            "PMO_JIRA_URL": f"http://127.0.0.1:{listener.getsockname()[1]}",
+            "PMO_JIRA_USER": USER,
+            "PMO_JIRA_TOKEN": TOKEN,
+            "PMO_RULES_DIR": str(home / "rules"),
+            "PMO_DATABASE_URL": f"sqlite:///{database}",
+        }
+        started = time.monotonic()
+        command = [sys.executable, "-m", "pmo_bot", "check"]
+        process = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(1)
+                return time.monotonic() - started
+        finally:
+            process.kill()  # unanswered, it would wait and retry
+            process.wait()
+
+
+def startup(bot_path: str | None, workdir: Path) -> dict[str, Any]:
+    """Median ``--help`` wall time and time to the first request of ``check``, over ``STARTUP_RUNS`` runs each."""
+    home = Path(bot_path or ROOT)
+    # pip compiles the package when it installs it; with PYTHONDONTWRITEBYTECODE each run would compile it anew
+    compileall.compile_dir(home / "pmo_bot", quiet=1)
+    helps: list[float] = []
+    firsts: list[float] = []
+    for _ in range(STARTUP_RUNS):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "pmo_bot", "--help"], cwd=home, capture_output=True, check=True)
+        helps.append(time.monotonic() - started)
+        firsts.append(_first_request(home, workdir / "startup.db"))
+    return {
+        "runs": STARTUP_RUNS,
+        "help_s": round(statistics.median(helps), 3),
+        "first_request_s": round(statistics.median(firsts), 3),
+        "help_walls_s": sorted(round(wall, 3) for wall in helps),
+        "first_request_walls_s": sorted(round(wall, 3) for wall in firsts),
+    }
 
 
 def _search_spec(url: str) -> dict[str, Any]:
@@ -227,6 +280,14 @@ def table(results: dict[str, Any]) -> str:
                 "db_mb",
             )
             lines.append(f"| {size} | {label} | " + " | ".join(str(r.get(c, "")) for c in cells) + " |")
+    start = results["startup"]
+    lines += [
+        "",
+        f"| start-up (median of {start['runs']}) | s |",
+        "|---|---:|",
+        f"| `pmo-bot --help` | {start['help_s']} |",
+        f"| `pmo-bot check`: its first request | {start['first_request_s']} |",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -249,6 +310,7 @@ def main() -> int:
     results: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "sizes": {}}
     results["load_average"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
+        results["startup"] = startup(args.bot_path, Path(tmp))  # first, while no sandbox is busy
         for size in sizes:
             results["sizes"][str(size)] = measure(size, args.bot_path, Path(tmp), args.runs, args.postgres)
             print(f"{size} issues measured", flush=True)

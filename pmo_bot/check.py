@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pmo_bot import logs, wiring
@@ -41,15 +41,10 @@ from pmo_bot.store.records import CommentState, RunKind, RunStatus
 from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
 
+if TYPE_CHECKING:  # built by the CLI before this module (and the store) is imported: see pmo_bot/jobs.py
+    from pmo_bot.jobs import CheckOptions
+
 log = logs.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    dry_run: bool = False
-    baseline: bool = False
-    full: bool = False
-    projects: tuple[str, ...] = ()  # narrows the configured projects for this run
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +82,10 @@ class CheckSummary:
     template_errors: Mapping[str, int] = field(default_factory=dict)  # rule id -> items whose text failed
     warnings: tuple[str, ...] = ()  # waivers for unknown issues, waivers expiring soon
     evaluation: tuple[str, int, str] = ("full", 0, "")  # kind, items evaluated now, why (see evaluation.py)
+
+    @property
+    def failed(self) -> bool:
+        return self.status is RunStatus.FAILED
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,4 +1,8 @@
-"""The jobs the CLI and the daemon both run, built from settings: one code path for both."""
+"""The jobs the CLI and the daemon both run, built from settings: one code path for both.
+
+The check cycle and the store (SQLAlchemy and SQLModel: a quarter of a second to import) are imported in the jobs:
+``pmo-bot check`` loads its rules and sends its first request to Jira before it imports them.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,58 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pmo_bot import logs, wiring
 from pmo_bot.atlassian.polite import WRITE_GUARD
-from pmo_bot.check import CheckDeps, CheckOptions, CheckSummary, grace_history, run_check, zone
 from pmo_bot.config import Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import AuthError, RemoteError, UsageError
-from pmo_bot.ops.lease import RunLease, hold
-from pmo_bot.ops.records import record_check_metrics
 from pmo_bot.rules import loader
 from pmo_bot.rules.engine import compile_rules
 from pmo_bot.rules.explain import RuleTrace, trace
 from pmo_bot.rules.goals import with_commitments
-from pmo_bot.store import Store, open_from_settings
-from pmo_bot.store.records import RunKind
 from pmo_bot.sync.history import complete_histories, search_expand
 from pmo_bot.sync.jqlbuild import quote
 from pmo_bot.sync.jqlscope import fragments, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.normalize import normalize
 
-if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report runs
+if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report runs; the store, see above
+    from pmo_bot.check import CheckSummary
+    from pmo_bot.ops.lease import RunLease
     from pmo_bot.report.job import ReportOutcome
+    from pmo_bot.store import Store
 
 log = logs.get_logger(__name__)
 INTERRUPTED = "interrupted: the process running it stopped before it finished (its lease was taken over)"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """How one check runs (``run_check``'s options): here, so that the CLI can build them without the store."""
+
+    dry_run: bool = False
+    baseline: bool = False
+    full: bool = False
+    projects: tuple[str, ...] = ()  # narrows the configured projects for this run
+
+
+def _open_store(settings: Settings) -> Store:
+    """The state store, imported when a job first opens it (see the module's docstring)."""
+    from pmo_bot.store import open_from_settings
+
+    return open_from_settings(settings)
 
 
 @contextmanager
 def run_lease(store: Store, settings: Settings, job: str, lease: RunLease | None) -> Iterator[RunLease]:
     """The lease a run works under: the daemon's (already held), or one taken here for a manual run, waiting up
     to ``lease_wait_seconds`` and then failing with exit code 3 and who holds it."""
+    from pmo_bot.ops.lease import hold
+    from pmo_bot.store.records import RunKind
+
     with contextlib.ExitStack() as stack:
         held = lease or stack.enter_context(
             hold(store.leases, job, settings.lease_seconds, settings.lease_wait_seconds)
@@ -71,11 +94,17 @@ def check_job(
     *,
     lease: RunLease | None = None,
 ) -> tuple[CheckSummary, str]:
-    """Run one check cycle under the check lease; returns the summary and the Jira flavour it ran against."""
+    """Run one check cycle under the check lease; returns the summary and the Jira flavour it ran against.
+
+    The rules load first (a bad rule file fails before any request), then the client asks for serverInfo (the
+    run's first request, unless ``flavor`` is set), and only then are the check cycle and the store imported."""
     bundle = loader.load([settings.rules_dir])
     session = wiring.polite_session(settings)
     client = wiring.jira_client(settings, session)
-    with open_from_settings(settings) as store, run_lease(store, settings, "check", lease) as held:
+    from pmo_bot.check import CheckDeps, run_check
+    from pmo_bot.ops.records import record_check_metrics
+
+    with _open_store(settings) as store, run_lease(store, settings, "check", lease) as held:
         session.write_guard = held.ensure_held  # checked right before each write is sent
         deps = CheckDeps(jira=client, store=store, bundle=bundle, settings=settings, progress=progress)
         with fewer_collections():
@@ -89,7 +118,7 @@ def report(settings: Settings, *, lease: RunLease | None = None, **options: Any)
     """``report_job`` under the report lease (see ``check_job``)."""
     from pmo_bot.report.job import report_job
 
-    with open_from_settings(settings) as store, run_lease(store, settings, "report", lease) as held:
+    with _open_store(settings) as store, run_lease(store, settings, "report", lease) as held:
         token = WRITE_GUARD.set(held.ensure_held)  # every Confluence write is fenced like the check's Jira writes
         try:
             with fewer_collections():
@@ -100,10 +129,12 @@ def report(settings: Settings, *, lease: RunLease | None = None, **options: Any)
 
 def explain_job(settings: Settings, key: str, *, fresh: bool = False) -> tuple[Item, list[RuleTrace]]:
     """Every rule's verdict on one issue, judged like ``check`` judges it (same rules, history, context)."""
+    from pmo_bot.check import grace_history, zone
+
     bundle = loader.load([settings.rules_dir])
     tz = zone(settings.schedule.timezone)
     today = datetime.now(UTC).astimezone(tz).date()
-    with open_from_settings(settings) as store:
+    with _open_store(settings) as store:
         items = {item.key: item for item in store.items.all()}
         first_seen = grace_history(store, tz)
     if fresh:

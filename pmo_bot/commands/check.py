@@ -7,20 +7,21 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from pmo_bot.check import CheckOptions, CheckSummary
 from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
 from pmo_bot.comments.fit import render
 from pmo_bot.config import load_settings
-from pmo_bot.jobs import check_job
+from pmo_bot.jobs import CheckOptions, check_job
 from pmo_bot.richtext import plain_text
-from pmo_bot.store.records import RunStatus
+
+if TYPE_CHECKING:  # the check cycle and the store are imported once Jira was contacted (pmo_bot/jobs.py)
+    from pmo_bot.check import CheckSummary
 
 
 def check(
@@ -49,7 +50,7 @@ def check(
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
     else:
         print_summary(summary, verbose=verbose, flavor=flavor)
-    if summary.status is RunStatus.FAILED:
+    if summary.failed:
         raise typer.Exit(1)
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from pmo_bot import check as check_module
 from pmo_bot import jobs
-from pmo_bot.check import CheckOptions, CheckSummary
+from pmo_bot.check import CheckSummary
 from pmo_bot.config import Settings
 from pmo_bot.domain import Mode, StatusCategory
-from pmo_bot.jobs import check_job
+from pmo_bot.jobs import CheckOptions, check_job
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
 from tests.e2e.conftest import SiteReader, settings_for
@@ -105,8 +106,8 @@ def test_full_cycle_keeps_exactly_one_comment_per_issue(site: RunningSandbox, da
 def test_audit_mode_writes_nothing(site: RunningSandbox, database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_for(site, database, PMO_MODE=Mode.AUDIT.value)
     during: list[tuple[int, int, int]] = []
-    run = jobs.run_check
-    monkeypatch.setattr(jobs, "run_check", lambda *a: during.append(gc.get_threshold()) or run(*a))
+    run = check_module.run_check
+    monkeypatch.setattr(check_module, "run_check", lambda *a: during.append(gc.get_threshold()) or run(*a))
     before = gc.get_threshold()
     summary = check(settings)
     # The run collects garbage less often than the defaults, and leaves the process's settings as they were.

@@ -148,7 +148,7 @@ def report_child(env: dict[str, str], now: str) -> None:
 @functools.cache
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pmo_bot.jobs", "pmo_bot.report.job", "tests.hardening.crash"])
+    context.set_forkserver_preload(["pmo_bot.jobs", "pmo_bot.check", "pmo_bot.report.job", "tests.hardening.crash"])
     return context
 
 
