@@ -3,6 +3,7 @@ they arrive, the bot's own writes are not activity, and a move flags the parent 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -46,8 +47,10 @@ class PagedJira:
         self.page_size = page_size
         self.between_pages: list[object] = []
         self.on_page: Any = None
+        self.history_reads: list[tuple[str, list[str]]] = []  # (thread, keys) per bulkfetch
 
     def changelogs(self, issues: Sequence[tuple[str, str]], fields: Sequence[str]) -> dict[str, Any]:
+        self.history_reads.append((threading.current_thread().name, [key for _, key in issues]))
         return {}  # no history beyond what the issues carry
 
     def issue_changelog(self, key: str) -> list[Any]:
@@ -165,6 +168,19 @@ def test_the_bots_own_write_is_not_activity_and_costs_one_small_write_once(store
     writes.clear()
     run_sync(jira, store, 3, bot_wrote={"PAY-1": datetime(2026, 11, 30, 11, 0, tzinfo=UTC)})
     assert _items_writes(writes) == []
+
+
+def test_histories_are_read_once_a_page_by_the_search_thread_and_only_for_issues_that_changed(store: Store) -> None:
+    jira = PagedJira(page_size=2)
+    jira.issues = [raw_issue(f"PAY-{n}") for n in range(1, 6)]
+    run_sync(jira, store, 1)
+    assert [keys for _, keys in jira.history_reads] == [["PAY-1", "PAY-2"], ["PAY-3", "PAY-4"], ["PAY-5"]]
+    assert {thread.split("_")[0] for thread, _ in jira.history_reads} == {"search"}  # while pages are stored
+    jira.history_reads.clear()
+    jira.issues[0] = raw_issue("PAY-1", updated="2026-11-30T11:00:00.000+0000")  # the bot commented
+    jira.issues[3] = raw_issue("PAY-4", summary="Renamed", updated="2026-11-30T11:00:00.000+0000")  # a person
+    run_sync(jira, store, 2, bot_wrote={"PAY-1": datetime(2026, 11, 30, 11, 0, tzinfo=UTC)})
+    assert [keys for _, keys in jira.history_reads] == [["PAY-4"]]
 
 
 def test_the_store_is_at_most_one_page_behind_the_search(store: Store) -> None:
