@@ -38,8 +38,10 @@ log = logs.get_logger(__name__)
 
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
 # The run lease's fencing check for writes sent from this context, for clients built where no session is handed
-# in (the report's Confluence client); ``PoliteSession.write_guard`` takes precedence.
-WRITE_GUARD: ContextVar[Callable[[], None] | None] = ContextVar("pmo_bot_write_guard", default=None)
+# in (the report's Confluence client); ``PoliteSession.write_guard`` takes precedence. It raises when the lease
+# is lost, else returns the seconds within which the write must leave (the lease is certainly ours until then).
+WriteGuard = Callable[[], float | None]
+WRITE_GUARD: ContextVar[WriteGuard | None] = ContextVar("pmo_bot_write_guard", default=None)
 # Transport failures: refused, reset, timed out, or cut mid-answer. A cut body surfaces from requests as
 # ChunkedEncodingError, which is not a ConnectionError, so it is named here explicitly.
 NETWORK_ERRORS: tuple[type[Exception], ...] = (
@@ -173,7 +175,7 @@ class PoliteSession(requests.Session):
         self.rng = rng or random.Random()  # jitter only, not security
         self.retries = 0
         # Called just before each write is sent (after any throttle pause): the run lease's fencing check.
-        self.write_guard: Callable[[], None] | None = None
+        self.write_guard: WriteGuard | None = None
 
     def should_strip_auth(self, old_url: str, new_url: str) -> bool:
         """Credentials follow a redirect only to the very same scheme, host and port (requests alone keeps
@@ -219,10 +221,9 @@ class PoliteSession(requests.Session):
         def attempt() -> requests.Response:
             self.throttle.wait(endpoint, issue, is_write)
             guard = self.write_guard or WRITE_GUARD.get()
-            if changes and guard is not None:
-                guard()
+            window = guard() if changes and guard is not None else None
             try:
-                with deadline(self.timeout, endpoint):
+                with deadline(self.timeout, endpoint, send_within=window):
                     response = super(PoliteSession, self).request(method_s, url_s, *args, **kwargs)
             except NETWORK_ERRORS:
                 metrics.request_done(path, None)

@@ -25,18 +25,25 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from pmo_bot.errors import LeaseLost
+
 _current = threading.local()  # .watch: the _Watch of the request running on this thread, if any
 
 
 class _Watch:
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, send_within: float | None = None) -> None:
         self.seconds = seconds
-        self.due = time.monotonic() + seconds
+        now = time.monotonic()
+        self.due = now + seconds
+        self.send_by = now + send_within if send_within is not None else None
         self.expired = self.stopped = False
         self._connections: list[HTTPConnection] = []
         self._lock = threading.Lock()
 
     def add(self, connection: HTTPConnection) -> None:
+        """Called as ``connection`` is about to send: the last moment a fenced write can still be held back."""
+        if self.send_by is not None and time.monotonic() > self.send_by:
+            raise LeaseLost("the run lease expired before a write was sent (the process was paused); not sent")
         with self._lock:
             self._connections.append(connection)
             expired = self.expired
@@ -135,9 +142,12 @@ class DeadlineAdapter(HTTPAdapter):
 
 
 @contextlib.contextmanager
-def deadline(seconds: float, what: str) -> Iterator[None]:
-    """Bound everything inside (connect, headers, body) to ``seconds`` in total; raise ``requests.Timeout``."""
-    watch = _Watch(seconds)
+def deadline(seconds: float, what: str, *, send_within: float | None = None) -> Iterator[None]:
+    """Bound everything inside (connect, headers, body) to ``seconds`` in total; raise ``requests.Timeout``.
+    ``send_within``: a write fenced by the run lease must start sending within these seconds, or is not sent
+    (``LeaseLost``): a process paused between the lease check and the send must not write after another took
+    over."""
+    watch = _Watch(seconds, send_within)
     previous = getattr(_current, "watch", None)
     _current.watch = watch
     watch.start()

@@ -128,12 +128,14 @@ class RunLease:
             if not self._renew() and self._lost:
                 return
 
-    def ensure_held(self) -> None:
-        """Raise ``LeaseLost`` unless the lease is certainly still ours (renewing first if in doubt)."""
+    def ensure_held(self) -> float:
+        """Raise ``LeaseLost`` unless the lease is certainly still ours (renewing first if in doubt); else the
+        seconds it certainly stays ours, within which a write must leave (``PoliteSession``)."""
         if self._lost:
             raise LeaseLost(f"{self.job}: the run lease was lost (another process took it over); stopping")
         if self._clock() - self._confirmed > self.ttl / 2 and not self._renew():
             raise LeaseLost(f"{self.job}: the run lease could not be renewed; stopping before the next write")
+        return self._confirmed + self.ttl - self._clock()
 
     def release(self) -> None:
         self._stop.set()

@@ -6,14 +6,16 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
 from pmo_bot import wiring
 from pmo_bot.atlassian.polite import PoliteSession, RetryPolicy, Throttle
+from pmo_bot.atlassian.transport import DeadlineAdapter
 from pmo_bot.config import load_settings
-from pmo_bot.errors import RemoteError
+from pmo_bot.errors import LeaseLost, RemoteError
 from tests.hardening.servers import Recorded, http_server, send_json, trickling_server
 
 CANARY = "canary-9f3a1c77e2"
@@ -61,6 +63,30 @@ def test_a_fast_server_is_unaffected_and_its_connection_reused() -> None:
         assert len(watchdogs) == 1
         assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
     assert len(recorded.requests) == 4
+
+
+def test_a_write_paused_past_its_lease_window_is_never_sent() -> None:
+    """The lease check passed, then the process froze (SIGSTOP, a VM pause) until the lease had expired and a
+    standby may have written: the write must not leave when the process wakes."""
+
+    def ok(handler: BaseHTTPRequestHandler, _: Recorded) -> None:
+        send_json(handler, {"id": "10001"}, status=201)
+
+    class Paused(DeadlineAdapter):
+        def send(self, *args: Any, **kwargs: Any) -> requests.Response:
+            time.sleep(0.3)  # between the lease check and the socket
+            return super().send(*args, **kwargs)
+
+    with http_server(ok) as (url, recorded):
+        http = session(timeout=5.0)
+        http.write_guard = lambda: 0.2  # the lease is certainly ours for 0.2 s more
+        assert http.get(f"{url}/rest/api/3/myself").ok  # reads are not fenced
+        http.mount("http://", Paused())
+        with pytest.raises(LeaseLost, match="expired before a write was sent"):
+            http.post(f"{url}/rest/api/3/issue/PAY-1/comment", json={"body": "x"})
+        http.write_guard = lambda: 5.0
+        assert http.post(f"{url}/rest/api/3/issue/PAY-1/comment", json={"body": "x"}).status_code == 201
+    assert [method for method, _, _ in recorded.requests] == ["GET", "POST"]  # the late write never arrived
 
 
 def _redirect_to(target: str) -> object:
