@@ -25,8 +25,7 @@ import requests
 from pmo_bot import wiring
 from pmo_bot.atlassian.polite import endpoint_of
 from pmo_bot.check import CheckDeps, CheckSummary, run_check
-from pmo_bot.config import load_settings
-from pmo_bot.jobs import CheckOptions
+from pmo_bot.config import CheckOptions, load_settings
 from pmo_bot.rules import loader
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.sandbox.site import Flavor, SeedProfile

@@ -101,9 +101,9 @@ def bot(spec: dict[str, Any]) -> int:
     from pmo_bot.jobs import check_job
 
     try:
-        from pmo_bot.jobs import CheckOptions
+        from pmo_bot.config import CheckOptions
     except ImportError:  # a checkout from before CheckOptions moved there (--bot-path)
-        from pmo_bot.check import CheckOptions
+        from pmo_bot.check import CheckOptions  # type: ignore[no-redef]
 
     env = {
         "PMO_JIRA_URL": spec["url"],

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pmo_bot import logs, wiring
@@ -28,7 +28,7 @@ from pmo_bot.comments.plan import (
     writes_in,
 )
 from pmo_bot.comments.writer import CommentWriter
-from pmo_bot.config import Settings
+from pmo_bot.config import CheckOptions, Settings
 from pmo_bot.domain import Finding
 from pmo_bot.errors import PmoError, WriteCapExceeded
 from pmo_bot.evaluation import evaluate_portfolio, record_evaluation
@@ -40,9 +40,6 @@ from pmo_bot.store import Store
 from pmo_bot.store.records import CommentState, RunKind, RunStatus
 from pmo_bot.sync.jqlscope import JqlScope, require_valid, resolve_jql_scopes, scope_keys
 from pmo_bot.sync.runner import SyncOptions, SyncReport, sync
-
-if TYPE_CHECKING:  # built by the CLI before this module (and the store) is imported: see pmo_bot/jobs.py
-    from pmo_bot.jobs import CheckOptions
 
 log = logs.get_logger(__name__)
 

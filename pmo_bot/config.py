@@ -13,6 +13,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -44,6 +45,16 @@ SECRET_KEYS = frozenset({"jira_token", "confluence_token", "database_url", "aler
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?#LW]+$")
 _WEEK_SAMPLE = {"year": 2026, "week": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What one check's command line adds to the settings (``run_check``'s options)."""
+
+    dry_run: bool = False
+    baseline: bool = False
+    full: bool = False
+    projects: tuple[str, ...] = ()  # narrows the configured projects for this run
 
 
 class Flavor(StrEnum):

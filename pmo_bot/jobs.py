@@ -10,13 +10,12 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pmo_bot import logs, wiring
 from pmo_bot.atlassian.polite import WRITE_GUARD
-from pmo_bot.config import Settings
+from pmo_bot.config import CheckOptions, Settings
 from pmo_bot.domain import Item
 from pmo_bot.errors import AuthError, RemoteError, UsageError
 from pmo_bot.rules import loader
@@ -36,16 +35,6 @@ if TYPE_CHECKING:  # the report (matplotlib, templates) loads only when a report
 
 log = logs.get_logger(__name__)
 INTERRUPTED = "interrupted: the process running it stopped before it finished (its lease was taken over)"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    """How one check runs (``run_check``'s options): here, so that the CLI can build them without the store."""
-
-    dry_run: bool = False
-    baseline: bool = False
-    full: bool = False
-    projects: tuple[str, ...] = ()  # narrows the configured projects for this run
 
 
 def _open_store(settings: Settings) -> Store:

@@ -16,8 +16,8 @@ from rich.table import Table
 
 from pmo_bot.commands.options import ConfigOption, DryRunOption, FormatOption, OutputFormat
 from pmo_bot.comments.fit import render
-from pmo_bot.config import load_settings
-from pmo_bot.jobs import CheckOptions, check_job
+from pmo_bot.config import CheckOptions, load_settings
+from pmo_bot.jobs import check_job
 from pmo_bot.richtext import plain_text
 
 if TYPE_CHECKING:  # the check cycle and the store are imported once Jira was contacted (pmo_bot/jobs.py)

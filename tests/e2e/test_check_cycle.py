@@ -11,9 +11,9 @@ import pytest
 from pmo_bot import check as check_module
 from pmo_bot import jobs
 from pmo_bot.check import CheckSummary
-from pmo_bot.config import Settings
+from pmo_bot.config import CheckOptions, Settings
 from pmo_bot.domain import Mode, StatusCategory
-from pmo_bot.jobs import CheckOptions, check_job
+from pmo_bot.jobs import check_job
 from pmo_bot.sandbox.running import RunningSandbox, start_sandbox
 from pmo_bot.store import open_from_settings
 from tests.e2e.conftest import SiteReader, settings_for

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from pmo_bot import wiring
 from pmo_bot.check import CheckDeps, CheckSummary, run_check
-from pmo_bot.config import Settings
-from pmo_bot.jobs import CheckOptions
+from pmo_bot.config import CheckOptions, Settings
 from pmo_bot.rules import loader
 from pmo_bot.sandbox.running import RunningSandbox
 from pmo_bot.store import open_from_settings
