@@ -32,7 +32,6 @@ _current = threading.local()  # .watch: the _Watch of the request running on thi
 
 class _Watch:
     def __init__(self, seconds: float, send_within: float | None = None) -> None:
-        self.seconds = seconds
         now = time.monotonic()
         self.due = now + seconds
         self.send_by = now + send_within if send_within is not None else None
